@@ -1,0 +1,212 @@
+"""The build, stage by stage: read new digests, sync content/, load the model, plan, render, write.
+
+Nothing is written until every stage has succeeded, so bad input leaves content/ and site/ as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.content import Content, fingerprint, load_content, with_writes
+from generator.digests import read_digest
+from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
+from generator.model import DigestFile
+from generator.output import Reuse, Source, write_site, write_text_atomically
+from generator.pages import build_site, plan
+from generator.sync import sync
+from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
+
+Progress = Callable[[str, int, int], None]
+MANIFEST_NAME = "site-manifest.json"
+
+
+@dataclass(frozen=True)
+class SiteFolder:
+    """The folders of a site, by convention under one root."""
+
+    root: Path
+
+    @property
+    def digests(self) -> Path:
+        return self.root / "digests"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".digest-cache"
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the command line to tell."""
+
+    digests_read: int = 0
+    content_written: int = 0
+    papers: int = 0
+    days: int = 0
+    pages: int = 0
+    rendered: int = 0
+    up_to_date: bool = False
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self, report: BuildReport) -> None:
+        self.report, self.last = report, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[stage] = now - self.last
+        self.last = now
+
+
+def today_in(config: SiteConfig) -> dt.date:
+    return dt.datetime.now(zoneinfo.ZoneInfo(config.timezone)).date()
+
+
+def build(folder: SiteFolder, config: SiteConfig, progress: Progress | None = None) -> BuildReport:
+    """Convert new or changed digests, then render the whole site into site/."""
+    record = read_record(folder.content / RECORD_NAME)
+    changed = [p for p in digest_files(folder.digests) if _imported(folder, record, p) != file_hash(p)]
+    dates = {p: record[_name(folder, p)].date if _name(folder, p) in record else None for p in changed}
+    return _run(folder, config, dates, record, render=True, progress=progress)
+
+
+def import_digests(
+    folder: SiteFolder, config: SiteConfig, paths: Iterable[Path], date: dt.date | None = None
+) -> BuildReport:
+    """Convert the named digest files into content/ (the site is not rendered)."""
+    record = read_record(folder.content / RECORD_NAME)
+    return _run(folder, config, dict.fromkeys(paths, date), record, render=False, progress=None)
+
+
+def _name(folder: SiteFolder, path: Path) -> str:
+    return path.resolve().relative_to(folder.digests.resolve()).as_posix()
+
+
+def _imported(folder: SiteFolder, record: dict[str, Imported], path: Path) -> str | None:
+    item = record.get(_name(folder, path))
+    return item.sha256 if item else None
+
+
+def _run(
+    folder: SiteFolder,
+    config: SiteConfig,
+    dates: dict[Path, dt.date | None],
+    record: dict[str, Imported],
+    render: bool,
+    progress: Progress | None,
+) -> BuildReport:
+    report = BuildReport()
+    clock = _Clock(report)
+    theme = find_theme(folder.root, config.theme)
+    digests = [read_digest(path, today_in(config), date) for path, date in dates.items()]
+    report.digests_read = len(digests)
+    clock.lap("read digests")
+    content = load_content(folder.content, folder.cache / "content.pickle")
+    clock.lap("load content")
+    synced = sync(folder.content, content, digests, config.tag_rules)
+    content = with_writes(content, synced.writes)
+    report.warnings.extend(synced.warnings)
+    clock.lap("sync content")
+    outputs: _Outputs | None = None
+    if render:
+        outputs = _render(folder, config, content, theme, report, progress)
+        clock.lap("render")
+    new_record = record | {_name(folder, d.path): _record_item(d, dates) for d in digests if _inside(folder, d.path)}
+    _commit_content(folder, synced.writes, record, new_record)
+    report.content_written = len(synced.writes)
+    if outputs is not None and not report.up_to_date:
+        write_site(folder.output, outputs.files)
+        write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(outputs.manifest, indent=0, sort_keys=True))
+        clock.lap("write site")
+    return report
+
+
+def _inside(folder: SiteFolder, path: Path) -> bool:
+    return path.resolve().is_relative_to(folder.digests.resolve())
+
+
+def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Imported:
+    return Imported(file_hash(digest.path), dates.get(digest.path))
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """The files of the new site/, and the fingerprint of each for the next build to compare against."""
+
+    files: dict[str, Source]
+    manifest: dict[str, str]
+
+
+def _render(
+    folder: SiteFolder,
+    config: SiteConfig,
+    content: Content,
+    theme: Theme,
+    report: BuildReport,
+    progress: Progress | None,
+) -> _Outputs:
+    site = build_site(content)
+    pages = plan(site, config, theme_fingerprint(theme, config))
+    previous = _read_manifest(folder)
+    renderer = Renderer(theme, config)
+    files: dict[str, Source] = {}
+    manifest = {page.file: page.fingerprint for page in pages}
+    manifest.update((name, fingerprint(path.read_bytes())) for name, path in static_files(theme))
+    for number, page in enumerate(pages, start=1):
+        if not _reusable(folder, previous, manifest, page.file, files):
+            files[page.file] = renderer.render(page)
+            report.rendered += 1
+        if progress and number % 250 == 0:
+            progress("render", number, len(pages))
+    for name, path in static_files(theme):
+        if not _reusable(folder, previous, manifest, name, files):
+            files[name] = path
+            report.rendered += 1
+    report.papers, report.days, report.pages = len(site.papers), len(site.digests), len(pages)
+    report.up_to_date = report.rendered == 0 and previous == manifest
+    return _Outputs(files, manifest)
+
+
+def _reusable(
+    folder: SiteFolder, previous: dict[str, str], manifest: dict[str, str], name: str, files: dict[str, Source]
+) -> bool:
+    """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
+    old = folder.output / name
+    if previous.get(name) == manifest[name] and old.is_file():
+        files[name] = Reuse(old)
+        return True
+    return False
+
+
+def _read_manifest(folder: SiteFolder) -> dict[str, str]:
+    try:
+        manifest = json.loads((folder.cache / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _commit_content(
+    folder: SiteFolder, writes: dict[Path, str], record: dict[str, Imported], new_record: dict[str, Imported]
+) -> None:
+    for path in sorted(writes):
+        write_text_atomically(path, writes[path])
+    if new_record != record:
+        write_text_atomically(folder.content / RECORD_NAME, record_text(new_record))

@@ -1,0 +1,137 @@
+"""The site's configuration: ``site.yaml`` validated into a frozen :class:`SiteConfig`.
+
+Every key is optional. An unknown key or a value of the wrong type is an error naming the file, the line,
+the key and the nearest valid key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import InputError
+from generator.yamltext import load_mapping
+
+CONFIG_NAME = "site.yaml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Validated settings; the defaults here are the documented defaults."""
+
+    title: str = "Paper Digest"
+    description: str = "A daily digest of research papers."
+    base_url: str = "/"
+    theme: str = "default"
+    language: str = "en"
+    papers_per_page: int = 50
+    home_days: int = 30
+    timezone: str = "UTC"
+    tag_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: ``/`` at a domain root, ``/repo/`` on a project page."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def absolute_base(self) -> str | None:
+        """The base URL with scheme and host, when the configuration gives one."""
+        return self.base_url if urlsplit(self.base_url).netloc else None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TypeError("must be a whole number of 1 or more")
+    return value
+
+
+def _base_url(value: Any) -> str:
+    url = _text(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        raise TypeError("must be an http(s) URL like https://user.github.io/repo/ or a path like /repo/")
+    if parts.query or parts.fragment:
+        raise TypeError("must not have a query or fragment")
+    if not parts.netloc and not url.startswith("/"):
+        raise TypeError("must start with http://, https:// or /")
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(value: Any) -> str:
+    name = _text(value)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise TypeError(f"{name!r} is not a known time zone (e.g. UTC, Europe/Paris)") from None
+    return name
+
+
+def _tag_rules(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise TypeError("must be a mapping of tag to a list of words or phrases")
+    rules = {}
+    for tag, words in value.items():
+        if not isinstance(tag, str) or not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise TypeError(f"tag {tag!r} must map to a list of words or phrases")
+        rules[tag] = tuple(words)
+    return rules
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "title": _text,
+    "description": _text,
+    "base_url": _base_url,
+    "theme": _text,
+    "language": _text,
+    "papers_per_page": _count,
+    "home_days": _count,
+    "timezone": _timezone,
+    "tag_rules": _tag_rules,
+}
+assert set(_CHECKS) == {f.name for f in fields(SiteConfig)}
+
+
+def load_config(site_dir: Path, config_file: Path | None = None, base_url: str | None = None) -> SiteConfig:
+    """Read ``site.yaml`` (or ``config_file``) from ``site_dir``; ``base_url`` overrides the file's."""
+    path = config_file or site_dir / CONFIG_NAME
+    config = SiteConfig()
+    if path.exists():
+        config = parse_config(path, path.read_text(encoding="utf-8"))
+    elif config_file is not None:
+        raise InputError(path, "config file not found")
+    if base_url is not None:
+        try:
+            config = replace(config, base_url=_base_url(base_url))
+        except TypeError as error:
+            raise InputError("--base-url", str(error)) from None
+    return config
+
+
+def parse_config(path: Path, text: str) -> SiteConfig:
+    """Validate the text of a config file into a SiteConfig."""
+    mapping = load_mapping(path, text)
+    values = {}
+    for key, value in mapping.values.items():
+        line = mapping.lines.get(key)
+        check = _CHECKS.get(key)
+        if check is None:
+            close = difflib.get_close_matches(key, _CHECKS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; valid keys: {', '.join(_CHECKS)}"
+            raise InputError(path, f"unknown key {key!r}{hint}", line)
+        try:
+            values[key] = check(value)
+        except TypeError as error:
+            raise InputError(path, f"{key} {error}; got {value!r}", line) from None
+    return SiteConfig(**values)

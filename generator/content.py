@@ -1,0 +1,203 @@
+"""The content/ folder: paper and digest-day Markdown files read into the model, and written back.
+
+``content/papers/<slug>.md`` holds one paper, ``content/digests/<YYYY-MM-DD>.md`` one digest day.
+Parsing is cached by file size and modification time so that a rebuild reads only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import InputError
+from generator.model import Digest, Paper
+from generator.slugs import is_valid_slug
+from generator.yamltext import Document, parse_document
+
+PAPERS = "papers"
+DIGESTS = "digests"
+PAPER_KEYS = ("title", "slug", "date", "authors", "arxiv", "links", "tags", "source")
+DIGEST_KEYS = ("date", "title", "papers")
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Content:
+    """What content/ holds: papers by slug and digest days by date."""
+
+    papers: dict[str, Paper]
+    digests: dict[dt.date, Digest]
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:20]
+
+
+def load_content(content_dir: Path, cache_file: Path | None = None) -> Content:
+    """Read every content file, reusing parses from ``cache_file`` for files that did not change."""
+    cache = _read_cache(cache_file)
+    fresh: dict[str, tuple[int, int, Paper | Digest]] = {}
+    papers: dict[str, Paper] = {}
+    digests: dict[dt.date, Digest] = {}
+    for kind, parse in ((PAPERS, parse_paper), (DIGESTS, parse_digest)):
+        for path in sorted((content_dir / kind).glob("*.md")):
+            stat = path.stat()
+            key = str(path)
+            hit = cache.get(key)
+            if hit is not None and hit[:2] == (stat.st_mtime_ns, stat.st_size):
+                item = hit[2]
+            else:
+                item = parse(path, path.read_bytes())
+            fresh[key] = (stat.st_mtime_ns, stat.st_size, item)
+            if isinstance(item, Paper):
+                _add_unique(papers, item.slug, item, "slug")
+            else:
+                _add_unique(digests, item.date, item, "date")
+    _check_references(papers, digests)
+    if cache_file is not None and fresh != cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_bytes(pickle.dumps((_CACHE_VERSION, fresh), protocol=pickle.HIGHEST_PROTOCOL))
+    return Content(dict(sorted(papers.items())), dict(sorted(digests.items())))
+
+
+def _read_cache(cache_file: Path | None) -> dict[str, Any]:
+    try:
+        version, entries = pickle.loads(cache_file.read_bytes()) if cache_file else (None, {})
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError):
+        return {}
+    return entries if version == _CACHE_VERSION else {}
+
+
+def _add_unique(found: dict[Any, Any], key: Any, item: Paper | Digest, what: str) -> None:
+    other = found.get(key)
+    if other is not None:
+        raise InputError(item.path, f"{what} {key} is already used by {other.path}")
+    found[key] = item
+
+
+def _check_references(papers: dict[str, Paper], digests: dict[dt.date, Digest]) -> None:
+    for digest in digests.values():
+        for slug in digest.slugs:
+            if slug not in papers:
+                raise InputError(digest.path, f"lists paper {slug!r}, but content/papers/{slug}.md does not exist")
+
+
+_REQUIRED: Any = object()
+
+
+def _field(doc: Document, path: Path, key: str, check: Callable[[Any], Any], default: Any = _REQUIRED) -> Any:
+    value = doc.meta.values.get(key)
+    if value is None:
+        if default is _REQUIRED:
+            raise InputError(path, f"front matter needs {key!r}", 1)
+        return default
+    try:
+        return check(value)
+    except (TypeError, ValueError) as error:
+        raise InputError(path, f"{key}: {error}", doc.meta.lines.get(key)) from None
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"expected text, got {value!r}" + (" (quote it)" if isinstance(value, float) else ""))
+    return value.strip()
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value.strip())
+    raise TypeError(f"expected a date like 2025-05-29, got {value!r}")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {value!r}")
+    return tuple(_str(item) for item in value)
+
+
+def _links(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a mapping of name to URL, got {value!r}")
+    links = {_str(k): _str(v) for k, v in value.items()}
+    for url in links.values():
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"{url!r} is not an http(s) URL")
+    return links
+
+
+def _slug(value: Any) -> str:
+    slug = _str(value)
+    if not is_valid_slug(slug):
+        raise ValueError(f"{slug!r} is not a valid slug (lowercase ASCII letters, digits and single hyphens)")
+    return slug
+
+
+def parse_paper(path: Path, data: bytes) -> Paper:
+    """A paper file into a Paper; unknown front matter keys are kept in ``extra``."""
+    doc = parse_document(path, _decode(path, data))
+    return Paper(
+        slug=_field(doc, path, "slug", _slug, path.stem if is_valid_slug(path.stem) else _REQUIRED),
+        title=_field(doc, path, "title", _str),
+        date=_field(doc, path, "date", _date),
+        abstract=doc.body,
+        authors=_field(doc, path, "authors", _strings, ()),
+        arxiv=_field(doc, path, "arxiv", _str, None),
+        links=_field(doc, path, "links", _links, {}),
+        tags=_field(doc, path, "tags", _strings, ()),
+        source=_field(doc, path, "source", _str, "text"),
+        extra={k: v for k, v in doc.meta.values.items() if k not in PAPER_KEYS},
+        path=path,
+        fingerprint=fingerprint(data),
+    )
+
+
+def parse_digest(path: Path, data: bytes) -> Digest:
+    """A digest-day file into a Digest; its papers are slugs of paper files."""
+    doc = parse_document(path, _decode(path, data))
+    return Digest(
+        date=_field(doc, path, "date", _date, _date(path.stem) if _is_iso(path.stem) else _REQUIRED),
+        slugs=_field(doc, path, "papers", _strings, ()),
+        intro=doc.body,
+        title=_field(doc, path, "title", _str, ""),
+        path=path,
+        fingerprint=fingerprint(data),
+    )
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path, "not UTF-8 text", data[: error.start].count(b"\n") + 1) from None
+
+
+def with_writes(content: Content, writes: dict[Path, str]) -> Content:
+    """``content`` as it will be once ``writes`` are made: the written files parsed again, references checked."""
+    papers = dict(content.papers)
+    digests = dict(content.digests)
+    for path, text in writes.items():
+        if path.parent.name == PAPERS:
+            paper = parse_paper(path, text.encode("utf-8"))
+            papers[paper.slug] = paper
+        else:
+            digest = parse_digest(path, text.encode("utf-8"))
+            digests[digest.date] = digest
+    _check_references(papers, digests)
+    return Content(dict(sorted(papers.items())), dict(sorted(digests.items())))

@@ -1,0 +1,45 @@
+"""Markdown to HTML with markdown-it-py: CommonMark, tables, footnotes, bare links; raw HTML off.
+
+``$...$`` and ``$$...$$`` are kept intact (escaped, in ``span.math``) for a math renderer; a dollar sign
+next to a digit or a space stays text, so prices are not mistaken for math.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+
+def _math(open_: str, close: str, tag: str, kind: str) -> Any:
+    def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        source = escapeHtml(tokens[idx].content.strip())
+        return f'<{tag} class="math math-{kind}">{open_}{source}{close}</{tag}>' + ("\n" if tag == "div" else "")
+
+    return render
+
+
+def make_renderer() -> MarkdownIt:
+    """A configured parser; build one per process and reuse it."""
+    md = (
+        MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+        .enable(["table", "linkify", "strikethrough"])
+        .disable("image")  # an abstract must not make readers' browsers fetch remote images
+        .use(footnote_plugin)
+        .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    )
+    md.add_render_rule("math_inline", _math("$", "$", "span", "inline"))
+    md.add_render_rule("math_inline_double", _math("$$", "$$", "span", "display"))
+    md.add_render_rule("math_block", _math("$$", "$$", "div", "display"))
+    md.add_render_rule("math_block_label", _math("$$", "$$", "div", "display"))
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:
+    """HTML for ``text``; ``doc_id`` keeps footnote anchors unique when several documents share a page."""
+    return str(md.render(text, {"docId": doc_id} if doc_id else {}))

@@ -1,0 +1,44 @@
+"""``digest new DIR``: a fresh site folder that builds, with every setting written out and explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import InputError
+
+SITE_YAML = """\
+# Settings of this site. Every key is optional; the values below are the defaults.
+title: Paper Digest
+description: A daily digest of research papers.
+# Where the site is published: https://user.github.io/repo/ for a project page, or / at a domain root.
+base_url: /
+theme: default
+language: en
+# Papers per page on tag pages.
+papers_per_page: 50
+# How many earlier days the home page links to.
+home_days: 30
+# Used to resolve dates given without a year.
+timezone: UTC
+# Tags given to new papers whose title or abstract holds one of the words or phrases (any case).
+tag_rules: {}
+#  reasoning: [reasoning, chain-of-thought]
+"""
+
+GITIGNORE = "site/\n.site.new/\n.site.old/\n.digest-cache/\n"
+
+DIGESTS_README = """\
+Put raw digests here, one file per day, e.g. 2025-05-29.txt: a date line, then each paper's title,
+a blank line and its abstract. `digest build` converts new or changed files into content/.
+"""
+
+
+def new_site(target: Path) -> None:
+    """Create ``target`` with site.yaml, digests/, content/ and templates/; refuse a folder already in use."""
+    if target.exists() and any(target.iterdir()):
+        raise InputError(target, "folder exists and is not empty; choose a new folder")
+    for sub in ("digests", "content/papers", "content/digests", "templates"):
+        (target / sub).mkdir(parents=True, exist_ok=True)
+    (target / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    (target / "digests" / "README.md").write_text(DIGESTS_README, encoding="utf-8")

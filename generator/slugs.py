@@ -1,0 +1,31 @@
+"""Names derived from titles: readable URL slugs and the normalized title that identifies a paper."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from slugify import slugify
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_MAX_SLUG = 80
+
+
+def make_slug(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A readable ASCII slug for ``title`` that is not in ``taken`` (``-2``, ``-3``... on collision)."""
+    base = slugify(title, max_length=_MAX_SLUG, word_boundary=True, save_order=True) or "paper"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def title_key(title: str) -> str:
+    """The title reduced to what identifies a paper: case, accents, punctuation and spacing folded."""
+    text = unicodedata.normalize("NFKD", title.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", text))
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(SLUG_PATTERN.fullmatch(slug))

@@ -1,0 +1,157 @@
+"""Turn digest entries into content files: create new papers, link papers met again, never clobber edits.
+
+Pure apart from reading the files it merges into: it returns the writes to make, and the caller makes them
+only once the whole build has succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.content import DIGESTS, PAPERS, Content
+from generator.digests import entry_key
+from generator.model import DigestFile, Entry, Paper
+from generator.slugs import make_slug, title_key
+from generator.yamltext import dump_document, parse_document, patch_document
+
+
+@dataclass
+class _Index:
+    """Who is who while syncing: paper keys to slugs, and the file texts written so far."""
+
+    slug_of: dict[str, str]
+    taken: set[str]
+    texts: dict[Path, str] = field(default_factory=dict)
+
+    def text(self, path: Path) -> str:
+        if path not in self.texts:
+            self.texts[path] = path.read_text(encoding="utf-8")
+        return self.texts[path]
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """Files to write (path to full text) and what the user should hear about."""
+
+    writes: dict[Path, str]
+    warnings: tuple[str, ...]
+
+
+def sync(
+    content_dir: Path, content: Content, digests: Iterable[DigestFile], tag_rules: Mapping[str, tuple[str, ...]]
+) -> SyncResult:
+    """The content writes that bring ``content`` up to date with ``digests`` (oldest day first)."""
+    index = _Index(slug_of=_keys(content.papers.values()), taken=set(content.papers))
+    originals: dict[Path, str] = {}
+    warnings: list[str] = []
+    for digest in sorted(digests, key=lambda d: (d.date, str(d.path))):
+        warnings.extend(f"{digest.path}: {w}" for w in digest.warnings)
+        slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, tag_rules) for entry in digest.entries]
+        _sync_day(content_dir, index, originals, digest.date, slugs)
+    writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
+    return SyncResult(writes, tuple(warnings))
+
+
+def _keys(papers: Iterable[Paper]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for paper in papers:
+        keys.setdefault(f"title:{title_key(paper.title)}", paper.slug)
+        if paper.arxiv:
+            keys[f"arxiv:{paper.arxiv}"] = paper.slug
+    return keys
+
+
+def _remember(index: _Index, originals: dict[Path, str], path: Path) -> str:
+    if path not in index.texts and path.exists():
+        originals[path] = index.text(path)
+    return index.texts.get(path, "")
+
+
+def _sync_entry(
+    content_dir: Path,
+    index: _Index,
+    originals: dict[Path, str],
+    entry: Entry,
+    date: dt.date,
+    tag_rules: Mapping[str, tuple[str, ...]],
+) -> str:
+    slug = index.slug_of.get(entry_key(entry)) or index.slug_of.get(f"title:{title_key(entry.title)}")
+    if slug is None:
+        slug = make_slug(entry.title, index.taken)
+        index.taken.add(slug)
+        path = content_dir / PAPERS / f"{slug}.md"
+        index.texts[path] = new_paper_text(entry, slug, date, tag_rules)
+    else:
+        path = content_dir / PAPERS / f"{slug}.md"
+        text = _remember(index, originals, path)
+        index.texts[path] = merge_paper_text(path, text, entry, date)
+    index.slug_of.setdefault(entry_key(entry), slug)
+    index.slug_of.setdefault(f"title:{title_key(entry.title)}", slug)
+    return slug
+
+
+def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: Mapping[str, tuple[str, ...]]) -> str:
+    """The content file of a paper seen for the first time."""
+    meta: dict[str, Any] = {
+        "title": entry.title,
+        "slug": slug,
+        "date": date,
+        "authors": list(entry.authors),
+        "arxiv": entry.arxiv,
+    }
+    if entry.links:
+        meta["links"] = dict(entry.links)
+    meta["tags"] = sorted(set(entry.tags) | matching_tags(entry, tag_rules))
+    meta["source"] = entry.source
+    meta.update(entry.extra)
+    return dump_document(meta, entry.abstract)
+
+
+def matching_tags(entry: Entry, tag_rules: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """Tags whose words or phrases occur (whole words, any case) in the entry's title or abstract."""
+    text = f"{entry.title}\n{entry.abstract}"
+    return {
+        tag
+        for tag, phrases in tag_rules.items()
+        if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I) for p in phrases)
+    }
+
+
+def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:
+    """Fill what the file lacks from ``entry``; whatever the file already says wins."""
+    doc = parse_document(path, text)
+    meta = doc.meta.values
+    updates: dict[str, Any] = {}
+    for key, value in (("authors", list(entry.authors)), ("arxiv", entry.arxiv), ("tags", sorted(entry.tags))):
+        if value and not meta.get(key):
+            updates[key] = value
+    links = {**entry.links, **(meta.get("links") or {})}
+    if links != (meta.get("links") or {}):
+        updates["links"] = links
+    for key, value in entry.extra.items():
+        if key not in meta:
+            updates[key] = value
+    known = meta.get("date")
+    if isinstance(known, dt.date) and date < known:
+        updates["date"] = date
+    body = entry.abstract if not doc.body.strip() and entry.abstract else None
+    if not updates and body is None:
+        return text
+    return patch_document(path, text, updates, body)
+
+
+def _sync_day(content_dir: Path, index: _Index, originals: dict[Path, str], date: dt.date, slugs: list[str]) -> None:
+    path = content_dir / DIGESTS / f"{date.isoformat()}.md"
+    text = _remember(index, originals, path)
+    if not text:
+        index.texts[path] = dump_document({"date": date, "papers": slugs}, "")
+        return
+    listed = list(parse_document(path, text).meta.values.get("papers") or [])
+    added = [slug for slug in slugs if slug not in listed]
+    if added:
+        index.texts[path] = patch_document(path, text, {"papers": listed + added})

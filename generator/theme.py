@@ -1,0 +1,140 @@
+"""Themes: where templates and static files are found, and rendering a page through Jinja.
+
+Lookup order: the site's own ``templates/``, then ``themes/<name>/templates`` of the site folder, then the
+built-in theme of that name. A site template can extend the theme's own with ``{% extends "theme/X.html" %}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator import __version__
+from generator.config import SiteConfig
+from generator.errors import InputError
+from generator.markdown import make_renderer, render_markdown
+from generator.pages import Page
+from generator.urls import Urls
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+if not BUILTIN_THEMES.is_dir():  # a source checkout: the themes live beside the package
+    BUILTIN_THEMES = Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The folders a site's templates and static files come from, most specific first."""
+
+    name: str
+    templates: tuple[Path, ...]
+    theme_templates: Path
+    static: tuple[Path, ...]
+
+
+def find_theme(site_dir: Path, name: str) -> Theme:
+    """The theme ``name``, from the site folder's themes/ or the built-in ones."""
+    for root in (site_dir / "themes", BUILTIN_THEMES):
+        folder = root / name
+        if (folder / "templates").is_dir():
+            break
+    else:
+        known = sorted(
+            p.name for root in (site_dir / "themes", BUILTIN_THEMES) if root.is_dir() for p in root.iterdir()
+        )
+        raise InputError(site_dir / "site.yaml", f"theme {name!r} not found; available: {', '.join(known) or 'none'}")
+    own = site_dir / "templates"
+    templates = ((own,) if own.is_dir() else ()) + (folder / "templates",)
+    static = tuple(p for p in (folder / "static", site_dir / "static") if p.is_dir())
+    return Theme(name, templates, folder / "templates", static)
+
+
+def theme_fingerprint(theme: Theme, config: SiteConfig) -> str:
+    """Changes when anything every page depends on changes: templates, config, generator version."""
+    digest = hashlib.sha1(f"{__version__}\n{config!r}".encode())
+    for folder in theme.templates:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(f"{path.relative_to(folder)}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def static_files(theme: Theme) -> Iterator[tuple[str, Path]]:
+    """(site path, source file) for static files; the site's own come last so they win."""
+    for folder in theme.static:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                yield f"static/{path.relative_to(folder).as_posix()}", path
+
+
+def long_date(date: dt.date) -> str:
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def snippet(text: str, limit: int = 240) -> str:
+    """Plain text of at most ``limit`` characters, cut at a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+class Renderer:
+    """Renders pages through one Jinja environment; Markdown is rendered once per text and reused."""
+
+    def __init__(self, theme: Theme, config: SiteConfig) -> None:
+        loader = jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(p) for p in theme.templates]),
+                jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(theme.theme_templates))}),
+            ]
+        )
+        self.env = jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._md = make_renderer()
+        self._html: dict[tuple[str, str], Markup] = {}
+        self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=snippet)
+        self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
+
+    def markdown(self, text: str, doc_id: str = "") -> Markup:
+        key = (text, doc_id)
+        html = self._html.get(key)
+        if html is None:
+            html = self._html[key] = Markup(render_markdown(self._md, text, doc_id))
+        return html
+
+    def render(self, page: Page) -> bytes:
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page, **page.context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as error:
+            raise InputError(error.filename or error.name or page.template, error.message or "", error.lineno) from None
+        except jinja2.TemplateNotFound as error:
+            raise InputError(page.template, f"template not found: {error.name}") from None
+        except Exception as error:
+            frame = _template_frame(error)
+            if frame is None:
+                raise
+            raise InputError(frame[0], f"template error while rendering /{page.path}: {error}", frame[1]) from None
+
+
+def _template_frame(error: Exception) -> tuple[str, int] | None:
+    """The template and line an error was raised from, if it was raised by template code itself."""
+    frames = traceback.extract_tb(error.__traceback__)
+    in_template = [f for f in frames if f.filename.endswith((".html", ".xml", ".txt", ".json"))]
+    if not in_template or (frames[-1] is not in_template[-1] and not isinstance(error, jinja2.UndefinedError)):
+        return None
+    return in_template[-1].filename, in_template[-1].lineno or 0

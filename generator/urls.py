@@ -1,0 +1,63 @@
+"""Every URL of the site comes from here, so a base_url with a sub-path cannot be forgotten in one place.
+
+Paths are relative to the site root and end in ``/`` for pages (served as ``index.html``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from generator.model import Paper
+
+
+def paper_path(slug: str) -> str:
+    return f"papers/{slug}/"
+
+
+def day_path(date: dt.date) -> str:
+    return f"date/{date.isoformat()}/"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"archive/#{year:04d}-{month:02d}"
+
+
+def tag_path(tag_slug: str, page: int = 1) -> str:
+    return f"tags/{tag_slug}/" if page == 1 else f"tags/{tag_slug}/page/{page}/"
+
+
+def output_file(path: str) -> str:
+    """The file in site/ that serves ``path``."""
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Turns site paths into links: root-relative under the base path, or absolute for feeds and meta."""
+
+    base_path: str
+    absolute_base: str | None = None
+
+    def __call__(self, path: str = "") -> str:
+        return self.base_path + quote(path, safe="/#?=&%")
+
+    def absolute(self, path: str = "") -> str:
+        base = (self.absolute_base or self.base_path).rstrip("/") + "/"
+        return base + quote(path, safe="/#?=&%")
+
+    def paper(self, paper: Paper | str) -> str:
+        return self(paper_path(paper if isinstance(paper, str) else paper.slug))
+
+    def day(self, date: dt.date) -> str:
+        return self(day_path(date))
+
+    def tag(self, tag_slug: str, page: int = 1) -> str:
+        return self(tag_path(tag_slug, page))
+
+    def month(self, year: int, month: int) -> str:
+        return self(month_path(year, month))
+
+    def static(self, name: str) -> str:
+        return self(f"static/{name}")

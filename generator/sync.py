@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.content import DIGESTS, PAPERS, Content
 from generator.digests import entry_key
+from generator.markdown import escape_text
 from generator.model import DigestFile, Entry, Paper
 from generator.slugs import make_slug, title_key
 from generator.yamltext import dump_document, parse_document, patch_document
@@ -52,7 +53,7 @@ def sync(
     for digest in sorted(digests, key=lambda d: (d.date, str(d.path))):
         warnings.extend(f"{digest.path}: {w}" for w in digest.warnings)
         slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, tag_rules) for entry in digest.entries]
-        _sync_day(content_dir, index, originals, digest.date, slugs)
+        _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
     writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
     return SyncResult(writes, tuple(warnings))
 
@@ -109,7 +110,7 @@ def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: Mapping[st
     meta["tags"] = sorted(set(entry.tags) | matching_tags(entry, tag_rules))
     meta["source"] = entry.source
     meta.update(entry.extra)
-    return dump_document(meta, entry.abstract)
+    return dump_document(meta, escape_text(entry.abstract))
 
 
 def matching_tags(entry: Entry, tag_rules: Mapping[str, tuple[str, ...]]) -> set[str]:
@@ -139,7 +140,7 @@ def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:
     known = meta.get("date")
     if isinstance(known, dt.date) and date < known:
         updates["date"] = date
-    body = entry.abstract if not doc.body.strip() and entry.abstract else None
+    body = escape_text(entry.abstract) if not doc.body.strip() and entry.abstract else None
     if not updates and body is None:
         return text
     return patch_document(path, text, updates, body)

@@ -6,18 +6,20 @@ Nothing is written until every stage has succeeded, so bad input leaves content/
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.config import SiteConfig
-from generator.content import Content, fingerprint, load_content, with_writes
+from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
-from generator.model import DigestFile
+from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, plan
 from generator.sync import sync
@@ -118,24 +120,34 @@ def _run(
     digests = [read_digest(path, today_in(config), date) for path, date in dates.items()]
     report.digests_read = len(digests)
     clock.lap("read digests")
-    content = load_content(folder.content, folder.cache / "content.pickle")
+    cache = ParseCache(folder.cache / "content.pickle")
+    content = load_content(folder.content, cache)
     clock.lap("load content")
     synced = sync(folder.content, content, digests, config.tag_rules)
     content = with_writes(content, synced.writes)
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")
-    outputs: _Outputs | None = None
-    if render:
-        outputs = _render(folder, config, content, theme, report, progress)
-        clock.lap("render")
+    outputs = _render(folder, config, content, theme, report, progress) if render else None
+    clock.lap("render")
     new_record = record | {_name(folder, d.path): _record_item(d, dates) for d in digests if _inside(folder, d.path)}
     _commit_content(folder, synced.writes, record, new_record)
+    _remember_parses(cache, content, synced.writes)
     report.content_written = len(synced.writes)
     if outputs is not None and not report.up_to_date:
         write_site(folder.output, outputs.files)
-        write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(outputs.manifest, indent=0, sort_keys=True))
+        manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
+        write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(manifest, indent=0, sort_keys=True))
         clock.lap("write site")
     return report
+
+
+def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str]) -> None:
+    """The files just written are parsed already: cache them so the next build need not read them."""
+    items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
+    for item in items:
+        if item.path in writes:
+            cache.put(item)
+    cache.save({str(item.path) for item in items})
 
 
 def _inside(folder: SiteFolder, path: Path) -> bool:
@@ -148,10 +160,23 @@ def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Impor
 
 @dataclass(frozen=True)
 class _Outputs:
-    """The files of the new site/, and the fingerprint of each for the next build to compare against."""
+    """The files of the new site/, the fingerprint of each, and of all inputs, for the next build."""
 
     files: dict[str, Source]
     manifest: dict[str, str]
+    inputs: str
+
+
+def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
+    """Changes when any input of any page changes: content files, templates, config, static files."""
+    digest = hashlib.sha1(global_fingerprint.encode())
+    items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
+    for item in items:
+        digest.update(item.fingerprint.encode())
+    for name, path in static_files(theme):
+        stat = path.stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def _render(
@@ -162,45 +187,51 @@ def _render(
     report: BuildReport,
     progress: Progress | None,
 ) -> _Outputs:
-    site = build_site(content)
-    pages = plan(site, config, theme_fingerprint(theme, config))
+    global_fingerprint = theme_fingerprint(theme, config)
+    inputs = _inputs_fingerprint(content, global_fingerprint, theme)
     previous = _read_manifest(folder)
+    report.papers, report.days = len(content.papers), len(content.digests)
+    if previous.get("inputs") == inputs and all((folder.output / f).is_file() for f in previous["files"]):
+        report.up_to_date, report.pages = True, len(previous["files"])
+        return _Outputs({}, previous["files"], inputs)
+    pages = plan(build_site(content), config, global_fingerprint)
+    old: dict[str, str] = previous.get("files", {})
     renderer = Renderer(theme, config)
     files: dict[str, Source] = {}
     manifest = {page.file: page.fingerprint for page in pages}
     manifest.update((name, fingerprint(path.read_bytes())) for name, path in static_files(theme))
     for number, page in enumerate(pages, start=1):
-        if not _reusable(folder, previous, manifest, page.file, files):
+        if not _reusable(folder, old, manifest, page.file, files):
             files[page.file] = renderer.render(page)
             report.rendered += 1
         if progress and number % 250 == 0:
             progress("render", number, len(pages))
     for name, path in static_files(theme):
-        if not _reusable(folder, previous, manifest, name, files):
+        if not _reusable(folder, old, manifest, name, files):
             files[name] = path
             report.rendered += 1
-    report.papers, report.days, report.pages = len(site.papers), len(site.digests), len(pages)
-    report.up_to_date = report.rendered == 0 and previous == manifest
-    return _Outputs(files, manifest)
+    report.pages = len(pages)
+    return _Outputs(files, manifest, inputs)
 
 
 def _reusable(
-    folder: SiteFolder, previous: dict[str, str], manifest: dict[str, str], name: str, files: dict[str, Source]
+    folder: SiteFolder, old: dict[str, str], manifest: dict[str, str], name: str, files: dict[str, Source]
 ) -> bool:
     """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    old = folder.output / name
-    if previous.get(name) == manifest[name] and old.is_file():
-        files[name] = Reuse(old)
+    previous = folder.output / name
+    if old.get(name) == manifest[name] and previous.is_file():
+        files[name] = Reuse(previous)
         return True
     return False
 
 
-def _read_manifest(folder: SiteFolder) -> dict[str, str]:
+def _read_manifest(folder: SiteFolder) -> dict[str, Any]:
     try:
         manifest = json.loads((folder.cache / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return manifest if isinstance(manifest, dict) else {}
+    valid = isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
+    return manifest if valid else {}
 
 
 def _commit_content(

@@ -38,39 +38,62 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def load_content(content_dir: Path, cache_file: Path | None = None) -> Content:
-    """Read every content file, reusing parses from ``cache_file`` for files that did not change."""
-    cache = _read_cache(cache_file)
-    fresh: dict[str, tuple[int, int, Paper | Digest]] = {}
+class ParseCache:
+    """Parsed content files keyed by path, valid while the file's size and modification time are unchanged."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, tuple[int, int, Paper | Digest]] = {}
+        self._saved: dict[str, tuple[int, int, Paper | Digest]] = {}
+        try:
+            version, entries = pickle.loads(path.read_bytes()) if path else (None, {})
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError):
+            return
+        if version == _CACHE_VERSION:
+            self.entries = entries
+        self._saved = dict(self.entries)
+
+    def get(self, path: Path) -> Paper | Digest | None:
+        hit = self.entries.get(str(path))
+        if hit is None:
+            return None
+        stat = path.stat()
+        return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
+
+    def put(self, item: Paper | Digest) -> None:
+        stat = item.path.stat()
+        self.entries[str(item.path)] = (stat.st_mtime_ns, stat.st_size, item)
+
+    def save(self, keep: set[str]) -> None:
+        """Write the cache, forgetting files not in ``keep`` (deleted ones)."""
+        self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        if self.path is None or self.entries == self._saved:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_bytes(pickle.dumps((_CACHE_VERSION, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
+        self._saved = dict(self.entries)
+
+
+def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
+    """Read every content file, reusing parses from ``cache`` for files that did not change."""
+    cache = cache or ParseCache(None)
     papers: dict[str, Paper] = {}
     digests: dict[dt.date, Digest] = {}
+    seen: set[str] = set()
     for kind, parse in ((PAPERS, parse_paper), (DIGESTS, parse_digest)):
         for path in sorted((content_dir / kind).glob("*.md")):
-            stat = path.stat()
-            key = str(path)
-            hit = cache.get(key)
-            if hit is not None and hit[:2] == (stat.st_mtime_ns, stat.st_size):
-                item = hit[2]
-            else:
+            item = cache.get(path)
+            if item is None:
                 item = parse(path, path.read_bytes())
-            fresh[key] = (stat.st_mtime_ns, stat.st_size, item)
+                cache.put(item)
+            seen.add(str(path))
             if isinstance(item, Paper):
                 _add_unique(papers, item.slug, item, "slug")
             else:
                 _add_unique(digests, item.date, item, "date")
     _check_references(papers, digests)
-    if cache_file is not None and fresh != cache:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_bytes(pickle.dumps((_CACHE_VERSION, fresh), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.save(seen)
     return Content(dict(sorted(papers.items())), dict(sorted(digests.items())))
-
-
-def _read_cache(cache_file: Path | None) -> dict[str, Any]:
-    try:
-        version, entries = pickle.loads(cache_file.read_bytes()) if cache_file else (None, {})
-    except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError):
-        return {}
-    return entries if version == _CACHE_VERSION else {}
 
 
 def _add_unique(found: dict[Any, Any], key: Any, item: Paper | Digest, what: str) -> None:

@@ -25,11 +25,11 @@ def _math(open_: str, close: str, tag: str, kind: str) -> Any:
     return render
 
 
-def make_renderer() -> MarkdownIt:
+def make_renderer(linkify: bool = True) -> MarkdownIt:
     """A configured parser; build one per process and reuse it."""
     md = (
-        MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-        .enable(["table", "linkify", "strikethrough"])
+        MarkdownIt("commonmark", {"html": False, "linkify": linkify, "typographer": False})
+        .enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
         .disable("image")  # an abstract must not make readers' browsers fetch remote images
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
@@ -41,8 +41,28 @@ def make_renderer() -> MarkdownIt:
     return md
 
 
+class Markdown:
+    """Renders Markdown to HTML or plain text; bare-URL detection runs only on texts that may hold a URL,
+    because it is by far the costliest step and most abstracts have none."""
+
+    def __init__(self) -> None:
+        self._with_links = make_renderer(linkify=True)
+        self._plain = make_renderer(linkify=False)
+
+    def _parser(self, text: str) -> MarkdownIt:
+        return self._with_links if "://" in text or "www." in text else self._plain
+
+    def html(self, text: str, doc_id: str = "") -> str:
+        """HTML for ``text``; ``doc_id`` keeps footnote anchors unique when several documents share a page."""
+        return str(self._parser(text).render(text, {"docId": doc_id} if doc_id else {}))
+
+    def text(self, source: str) -> str:
+        """What a reader sees when ``source`` is rendered, without markup (linkify never changes the text)."""
+        return plain_text(self._plain, source)
+
+
 def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:
-    """HTML for ``text``; ``doc_id`` keeps footnote anchors unique when several documents share a page."""
+    """HTML for ``text`` with the given parser."""
     return str(md.render(text, {"docId": doc_id} if doc_id else {}))
 
 

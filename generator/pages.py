@@ -83,16 +83,27 @@ def build_site(content: Content) -> Site:
     return Site(content.papers, digests, {slug: tuple(dates) for slug, dates in days.items()})
 
 
-def collect_tags(site: Site) -> dict[str, Tag]:
-    """Tags by slug; spellings that share a slug ("LLM", "llm") are one tag, named by its first spelling."""
+@dataclass(frozen=True)
+class Tags:
+    """Tags by slug, and the slug of each spelling: "LLM" and "llm" are one tag, named by its first spelling."""
+
+    by_slug: dict[str, Tag]
+    slug_of: dict[str, str]
+
+    def of(self, paper: Paper) -> tuple[Tag, ...]:
+        return tuple(self.by_slug[s] for s in sorted({self.slug_of[name] for name in paper.tags}))
+
+
+def collect_tags(site: Site) -> Tags:
+    slug_of: dict[str, str] = {}
     names: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
     for paper in site.papers.values():
         for name in set(paper.tags):
-            slug = make_slug(name)
+            slug = slug_of.get(name) or slug_of.setdefault(name, make_slug(name))
             names[slug].add(name)
             counts[slug] += 1
-    return {slug: Tag(slug, sorted(names[slug])[0], counts[slug]) for slug in sorted(names)}
+    return Tags({slug: Tag(slug, sorted(names[slug])[0], counts[slug]) for slug in sorted(names)}, slug_of)
 
 
 def plan(site: Site, config: SiteConfig, global_fingerprint: str) -> list[Page]:
@@ -130,13 +141,12 @@ def _digest_pages(site: Site, config: SiteConfig) -> Iterator[Page]:
         )
 
 
-def _paper_pages(site: Site, tags: Mapping[str, Tag]) -> Iterator[Page]:
+def _paper_pages(site: Site, tags: Tags) -> Iterator[Page]:
     for paper in site.papers.values():
-        paper_tags = tuple(tags[make_slug(name)] for name in sorted(set(paper.tags)))
         yield Page(
             paper_path(paper.slug),
             "paper.html",
-            {"paper": paper, "days": site.days_of.get(paper.slug, ()), "tags": paper_tags},
+            {"paper": paper, "days": site.days_of.get(paper.slug, ()), "tags": tags.of(paper)},
         )
 
 
@@ -144,14 +154,15 @@ def _newest_first(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.date, p.slug), reverse=True)
 
 
-def _tag_pages(site: Site, config: SiteConfig, tags: Mapping[str, Tag]) -> Iterator[Page]:
-    yield Page("tags/", "tags.html", {"tags": tuple(sorted(tags.values(), key=lambda t: (-t.count, t.slug)))})
+def _tag_pages(site: Site, config: SiteConfig, tags: Tags) -> Iterator[Page]:
+    ranked = tuple(sorted(tags.by_slug.values(), key=lambda t: (-t.count, t.slug)))
+    yield Page("tags/", "tags.html", {"tags": ranked})
     members: dict[str, list[Paper]] = defaultdict(list)
     for paper in site.papers.values():
-        for slug in {make_slug(name) for name in paper.tags}:
-            members[slug].append(paper)
+        for tag in tags.of(paper):
+            members[tag.slug].append(paper)
     size = config.papers_per_page
-    for slug, tag in tags.items():
+    for slug, tag in tags.by_slug.items():
         papers = _newest_first(members[slug])
         chunks = [tuple(papers[i : i + size]) for i in range(0, len(papers), size)]
         paths = tuple(tag_path(slug, n) for n in range(1, len(chunks) + 1))
@@ -173,20 +184,26 @@ def _fingerprint(global_fingerprint: str, page: Page) -> str:
 
 
 def _stable(value: Any, out: list[str]) -> None:
-    """Append a stable description of ``value``; papers and digests stand for themselves by file hash."""
-    if isinstance(value, (Paper, Digest)):
+    """Append a stable description of ``value``; papers and digests stand for themselves by file hash.
+
+    Dispatches on the exact type first: this runs for every item of every page on every build.
+    """
+    kind = type(value)
+    if kind is Paper or kind is Digest:
         out.append(value.fingerprint)
+    elif kind is str:
+        out.append(value)
+    elif kind is tuple or kind is list:
+        out.append(f"[{len(value)}")
+        for item in value:
+            _stable(item, out)
     elif isinstance(value, Mapping):
         for key in sorted(value):
             out.append(str(key))
             _stable(value[key], out)
-    elif isinstance(value, (tuple, list)):
-        out.append(f"[{len(value)}")
-        for item in value:
-            _stable(item, out)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(type(value).__name__)
-        for f in dataclasses.fields(value):
-            _stable(getattr(value, f.name), out)
+        out.append(kind.__name__)
+        for item in vars(value).values():  # a frozen dataclass's fields, in order
+            _stable(item, out)
     else:
         out.append(repr(value))

@@ -48,11 +48,12 @@ def sync(
 ) -> SyncResult:
     """The content writes that bring ``content`` up to date with ``digests`` (oldest day first)."""
     index = _Index(slug_of=_keys(content.papers.values()), taken=set(content.papers))
+    rules = TagRules(tag_rules)
     originals: dict[Path, str] = {}
     warnings: list[str] = []
     for digest in sorted(digests, key=lambda d: (d.date, str(d.path))):
         warnings.extend(f"{digest.path}: {w}" for w in digest.warnings)
-        slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, tag_rules) for entry in digest.entries]
+        slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, rules) for entry in digest.entries]
         _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
     writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
     return SyncResult(writes, tuple(warnings))
@@ -79,7 +80,7 @@ def _sync_entry(
     originals: dict[Path, str],
     entry: Entry,
     date: dt.date,
-    tag_rules: Mapping[str, tuple[str, ...]],
+    tag_rules: TagRules,
 ) -> str:
     slug = index.slug_of.get(entry_key(entry)) or index.slug_of.get(f"title:{title_key(entry.title)}")
     if slug is None:
@@ -96,7 +97,7 @@ def _sync_entry(
     return slug
 
 
-def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: Mapping[str, tuple[str, ...]]) -> str:
+def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: TagRules) -> str:
     """The content file of a paper seen for the first time."""
     meta: dict[str, Any] = {
         "title": entry.title,
@@ -107,20 +108,29 @@ def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: Mapping[st
     }
     if entry.links:
         meta["links"] = dict(entry.links)
-    meta["tags"] = sorted(set(entry.tags) | matching_tags(entry, tag_rules))
+    meta["tags"] = sorted(set(entry.tags) | tag_rules.match(entry))
     meta["source"] = entry.source
     meta.update(entry.extra)
     return dump_document(meta, escape_text(entry.abstract))
 
 
-def matching_tags(entry: Entry, tag_rules: Mapping[str, tuple[str, ...]]) -> set[str]:
-    """Tags whose words or phrases occur (whole words, any case) in the entry's title or abstract."""
-    text = f"{entry.title}\n{entry.abstract}"
-    return {
-        tag
-        for tag, phrases in tag_rules.items()
-        if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.I) for p in phrases)
-    }
+class TagRules:
+    """``tag_rules`` from site.yaml as one case-insensitive pattern: a single pass over each text."""
+
+    def __init__(self, rules: Mapping[str, tuple[str, ...]]) -> None:
+        self.tags_of: dict[str, set[str]] = {}
+        for tag, phrases in rules.items():
+            for phrase in phrases:
+                self.tags_of.setdefault(phrase.casefold(), set()).add(tag)
+        alternatives = "|".join(re.escape(p) for p in sorted(self.tags_of, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if alternatives else None
+
+    def match(self, entry: Entry) -> set[str]:
+        """Tags whose words or phrases occur (whole words, any case) in the entry's title or abstract."""
+        if self.pattern is None:
+            return set()
+        found = {m.group().casefold() for m in self.pattern.finditer(f"{entry.title}\n{entry.abstract}")}
+        return {tag for phrase in found for tag in self.tags_of[phrase]}
 
 
 def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:

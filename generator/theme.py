@@ -19,7 +19,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.markdown import make_renderer, plain_text, render_markdown
+from generator.markdown import Markdown
 from generator.pages import Page
 from generator.urls import Urls
 
@@ -103,8 +103,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self._md = make_renderer()
+        self._md = Markdown()
         self._html: dict[tuple[str, str], Markup] = {}
+        self._text: dict[str, str] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
@@ -112,12 +113,15 @@ class Renderer:
         key = (text, doc_id)
         html = self._html.get(key)
         if html is None:
-            html = self._html[key] = Markup(render_markdown(self._md, text, doc_id))
+            html = self._html[key] = Markup(self._md.html(text, doc_id))
         return html
 
     def snippet(self, source: str, limit: int = 240) -> str:
         """The start of what ``source`` (Markdown) reads as, in plain text."""
-        return shorten(plain_text(self._md, source), limit)
+        text = self._text.get(source)
+        if text is None:
+            text = self._text[source] = self._md.text(source)
+        return shorten(text, limit)
 
     def render(self, page: Page) -> bytes:
         try:

@@ -29,9 +29,10 @@ class YamlMapping:
 
 def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
     """Parse ``text`` (which starts on ``first_line`` of ``path``) as a YAML mapping with string keys."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        values = yaml.load(text, Loader=_Loader) if node is not None else {}
+    loader = _Loader(text)
+    try:  # one parse gives both the nodes (for line numbers) and the values
+        node = loader.get_single_node()
+        values = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as error:
         # The context ("while scanning a quoted scalar") points at where the trouble began, which is the line
         # to show; the problem mark is often the end of the file.
@@ -41,6 +42,8 @@ def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
         raise InputError(path, f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
         raise InputError(path, f"invalid YAML: {error}", first_line) from None
+    finally:
+        loader.dispose()
     if node is None:
         return YamlMapping({}, {})
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):

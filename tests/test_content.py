@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_content, parse_paper
+from generator.content import ParseCache, load_content, parse_paper
 from generator.errors import InputError
 
 PAPER = """---
@@ -84,8 +84,10 @@ def test_two_files_with_one_slug_is_an_error(tmp_path: Path) -> None:
 def test_cache_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
     path = write(tmp_path, "papers/a-title.md", PAPER)
     cache = tmp_path / "cache.pickle"
-    assert load_content(tmp_path, cache).papers["a-title"].title == "A: Title"
+    assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: Title"
+    assert ParseCache(cache).get(path) is not None
     path.write_text(PAPER.replace('"A: Title"', '"A: New title, longer"'), encoding="utf-8")
-    assert load_content(tmp_path, cache).papers["a-title"].title == "A: New title, longer"
+    assert ParseCache(cache).get(path) is None
+    assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
     cache.write_bytes(b"garbage")
-    assert load_content(tmp_path, cache).papers["a-title"].title == "A: New title, longer"
+    assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.digests.arxiv_atom import is_atom, read_atom
@@ -32,13 +33,15 @@ def read_digest(path: Path, today: dt.date, date: dt.date | None = None, fmt: st
     what the content says (a date line, the feed's day).
     """
     text = decode(path, path.read_bytes())
-    fmt = fmt or detect_format(path, text)
+    root = None
+    if fmt is None:
+        fmt, root = _sniff(path, text)
     warnings: list[str] = []
     date = date or date_from_name(path)
     if fmt == "text":
         parsed = _read_text(path, text, today, warnings, dated=date is not None)
     else:
-        parsed = read_structured(path, text, fmt)
+        parsed = read_structured(path, text, fmt, root)
     if not parsed.entries and not parsed.empty_ok:
         raise InputError(path, _NOTHING[fmt])
     if not parsed.entries:  # an empty day adds nothing, so any day will do when none is given
@@ -66,13 +69,18 @@ _NO_DATE = {
 
 def detect_format(path: Path, text: str) -> str:
     """The format of a digest by its content: XML feeds, JSON (Hugging Face or a list), YAML lists, else text."""
+    return _sniff(path, text)[0]
+
+
+def _sniff(path: Path, text: str) -> tuple[str, ET.Element | None]:
+    """The format, and for XML the parsed root (so that a large feed is parsed once)."""
     start = text.lstrip()[:1]
     if start == "<":
         root = parse_xml(path, text)
         if is_atom(root):
-            return "atom"
+            return "atom", root
         if is_rss(root):
-            return "rss"
+            return "rss", root
         raise InputError(path, f"XML that is neither an arXiv Atom feed nor RSS 2.0 (root element <{root.tag}>)")
     suffix = path.suffix.lower()
     if suffix == ".json" or (start in ("[", "{") and suffix not in DIGEST_SUFFIXES):
@@ -80,8 +88,8 @@ def detect_format(path: Path, text: str) -> str:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
-        return "hf" if looks_like_hf(data) else "list"
-    return "list" if suffix in _YAML_SUFFIXES else "text"
+        return ("hf" if looks_like_hf(data) else "list"), None
+    return ("list" if suffix in _YAML_SUFFIXES else "text"), None
 
 
 def _read_text(path: Path, text: str, today: dt.date, warnings: list[str], dated: bool) -> Parsed:
@@ -94,13 +102,13 @@ def _read_text(path: Path, text: str, today: dt.date, warnings: list[str], dated
     return Parsed(parsed.entries, date)
 
 
-def read_structured(path: Path, text: str, fmt: str) -> Parsed:
-    """Entries and content date of a feed or list in format ``fmt`` (anything but text)."""
+def read_structured(path: Path, text: str, fmt: str, root: ET.Element | None = None) -> Parsed:
+    """Entries and content date of a feed or list in format ``fmt`` (anything but text); ``root`` if parsed."""
     if fmt == "hf":
         return read_hf(path, text)
     if fmt == "list":
         return read_list(path, text)
-    root = parse_xml(path, text)
+    root = parse_xml(path, text) if root is None else root
     if fmt == "atom" and is_atom(root):
         return read_atom(path, root)
     if fmt == "rss" and is_rss(root):

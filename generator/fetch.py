@@ -114,6 +114,7 @@ class Client:
             with urllib.request.urlopen(request, timeout=self.options.timeout) as response:
                 body: bytes = response.read(MAX_BYTES + 1)
         except urllib.error.HTTPError as error:
+            error.close()  # the error page is not needed, only its status and headers
             reason = f"HTTP {error.code} {error.reason}"
             if error.code in _RETRY_STATUS:
                 raise _TransientError(reason, error.headers.get("Retry-After")) from None

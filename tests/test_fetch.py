@@ -181,6 +181,30 @@ def test_empty_day_exits_0_and_saves_nothing(tmp_path: Path, server: tuple[str, 
     assert files(site) == []
 
 
+def test_fetching_the_same_answer_again_changes_nothing(tmp_path: Path, server: tuple[str, Script]) -> None:
+    base, script = server
+    script.replies["/hf"] = [Reply(200, HF)]
+    site = make_site(tmp_path / "s")
+    args = ("-C", site, "fetch", "hf", "--date", "2025-05-29", "--api-url", f"{base}/hf")
+    assert run_digest(*args).returncode == 0
+    before = (site / "digests/2025-05-29-hf.json").stat().st_mtime_ns
+    again = run_digest(*args)
+    assert again.returncode == 0 and "is up to date (3 papers)" in again.stderr
+    assert (site / "digests/2025-05-29-hf.json").stat().st_mtime_ns == before
+
+
+def test_nothing_listening_is_retried_then_reported(tmp_path: Path) -> None:
+    probe = _Server(("127.0.0.1", 0), _Handler)
+    port = probe.server_address[1]
+    probe.server_close()  # the port is free now: connections are refused
+    site = make_site(tmp_path / "s")
+    url = f"http://127.0.0.1:{port}/hf"
+    result = run_digest("-C", site, "fetch", "hf", "--date", "2025-05-29", "--api-url", url, "--retries", "1")
+    assert result.returncode == 2
+    assert "cannot connect" in result.stderr and "(2 tries); nothing saved" in result.stderr
+    assert files(site) == []
+
+
 def test_client_errors_are_not_retried(tmp_path: Path, server: tuple[str, Script]) -> None:
     base, script = server
     site = make_site(tmp_path / "s")

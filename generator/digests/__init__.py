@@ -68,21 +68,25 @@ _NO_DATE = {
 
 
 def detect_format(path: Path, text: str) -> str:
-    """The format of a digest by its content: XML feeds, JSON (Hugging Face or a list), YAML lists, else text."""
+    """The format of a digest by its content: XML feeds, JSON (Hugging Face or a list), YAML lists, else text.
+
+    A .txt/.text/.md file is always a text digest and a .json/.xml file always JSON/XML (``--format`` says
+    otherwise); .yaml/.yml files are lists.
+    """
     return _sniff(path, text)[0]
 
 
 def _sniff(path: Path, text: str) -> tuple[str, ET.Element | None]:
     """The format, and for XML the parsed root (so that a large feed is parsed once)."""
     start = text.lstrip()[:1]
-    if start == "<":
+    suffix = path.suffix.lower()
+    if suffix == ".xml" or (start == "<" and suffix not in DIGEST_SUFFIXES):
         root = parse_xml(path, text)
         if is_atom(root):
             return "atom", root
         if is_rss(root):
             return "rss", root
         raise InputError(path, f"XML that is neither an arXiv Atom feed nor RSS 2.0 (root element <{root.tag}>)")
-    suffix = path.suffix.lower()
     if suffix == ".json" or (start in ("[", "{") and suffix not in DIGEST_SUFFIXES):
         try:
             data = json.loads(text)

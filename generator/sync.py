@@ -16,6 +16,7 @@ from typing import Any
 from generator.content import DIGESTS, PAPERS, Content
 from generator.digests import entry_key
 from generator.digests.fields import arxiv_id
+from generator.markdown import escape_text
 from generator.model import DigestFile, Entry, Paper
 from generator.slugs import make_slug, title_key
 from generator.yamltext import dump_document, parse_document, patch_document
@@ -62,7 +63,7 @@ def sync(
         entries = [with_source_tags(entry, source_tags or {}) for entry in digest.entries]
         slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, tag_rules) for entry in entries]
         if slugs:  # a feed's empty day (a weekend) makes no day page
-            _sync_day(content_dir, index, originals, digest.date, slugs)
+            _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
     writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
     return SyncResult(writes, tuple(warnings))
 
@@ -120,7 +121,7 @@ def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: Mapping[st
     meta["tags"] = sorted(set(entry.tags) | matching_tags(entry, tag_rules))
     meta["source"] = entry.source
     meta.update(entry.extra)
-    return dump_document(meta, entry.abstract)
+    return dump_document(meta, escape_text(entry.abstract))
 
 
 def with_source_tags(entry: Entry, source_tags: Mapping[str, tuple[str, ...]]) -> Entry:
@@ -163,7 +164,7 @@ def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:
     known = meta.get("date")
     if isinstance(known, dt.date) and date < known:
         updates["date"] = date
-    body = entry.abstract if not doc.body.strip() and entry.abstract else None
+    body = escape_text(entry.abstract) if not doc.body.strip() and entry.abstract else None
     if not updates and body is None:
         return text
     return patch_document(path, text, updates, body)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
-from generator.markdown import make_renderer, render_markdown
+from generator.markdown import make_renderer, plain_text, render_markdown
 from generator.pages import Page
 from generator.urls import Urls
 
@@ -78,9 +78,8 @@ def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
 
-def snippet(text: str, limit: int = 240) -> str:
-    """Plain text of at most ``limit`` characters, cut at a word."""
-    flat = " ".join(text.split())
+def shorten(flat: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word."""
     if len(flat) <= limit:
         return flat
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
@@ -106,7 +105,7 @@ class Renderer:
         )
         self._md = make_renderer()
         self._html: dict[tuple[str, str], Markup] = {}
-        self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=snippet)
+        self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:
@@ -115,6 +114,10 @@ class Renderer:
         if html is None:
             html = self._html[key] = Markup(render_markdown(self._md, text, doc_id))
         return html
+
+    def snippet(self, source: str, limit: int = 240) -> str:
+        """The start of what ``source`` (Markdown) reads as, in plain text."""
+        return shorten(plain_text(self._md, source), limit)
 
     def render(self, page: Page) -> bytes:
         try:

@@ -33,9 +33,12 @@ def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
         node = yaml.compose(text, Loader=_Loader)
         values = yaml.load(text, Loader=_Loader) if node is not None else {}
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context ("while scanning a quoted scalar") points at where the trouble began, which is the line
+        # to show; the problem mark is often the end of the file.
+        mark = error.context_mark or error.problem_mark
         line = first_line + mark.line if mark else None
-        raise InputError(path, f"invalid YAML: {error.problem or error}", line) from None
+        problem = f"{error.context}: {error.problem}" if error.context else str(error.problem or error)
+        raise InputError(path, f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
         raise InputError(path, f"invalid YAML: {error}", first_line) from None
     if node is None:

@@ -170,7 +170,7 @@ def test_yaml_and_json_lists(tmp_path: Path) -> None:
     assert first.authors == ("Ada Lovelace", "Charles Babbage")
     assert first.tags == ("favourites",)
     assert dict(first.extra) == {"note": "read twice", "rating": 5}
-    assert first.abstract.strip() == "Why I liked it, in *Markdown*."
+    assert first.abstract.strip() == "Why I liked it: 2 * 3 = 6, as written."
     assert second.arxiv is None and second.line == 12
     # The unquoted 2501.10000 is read as written (not as the number 2501.1) and so is the same paper.
     assert any("line 14" in w and "listed twice" in w for w in digest.warnings)
@@ -325,3 +325,13 @@ def test_source_tags_config_is_validated(tmp_path: Path) -> None:
     assert "did you mean 'source_tags'" in run_digest("-C", site2, "build").stderr
     site3 = make_site(tmp_path / "u", {}, config="hf_api: ftp://example.org/\n")
     assert "hf_api must be an http(s) URL" in run_digest("-C", site3, "build").stderr
+
+
+def test_list_digest_builds_and_its_abstracts_read_as_written(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"mine.yaml": (FIXTURES / "list/papers.yaml").read_bytes()})
+    result = build_ok(site)
+    assert "listed twice" in result.stderr
+    page = soup(site / "site/papers/a-hand-picked-paper/index.html")
+    assert page.select_one(".abstract").get_text(strip=True) == "Why I liked it: 2 * 3 = 6, as written."
+    assert {a.get_text() for a in page.select(".paper-links a")} >= {"arXiv:2501.10000", "Code", "#favourites"}
+    assert (site / "content/digests/2025-05-30.md").exists()

@@ -3,7 +3,7 @@
     date: 2025-05-29            # optional: the file name or --date can give it instead
     papers:                     # or the list alone, without date/papers
       - title: A paper          # required
-        abstract: What it does. # optional, Markdown
+        abstract: What it does. # optional, plain text (published as written)
         authors: [Ada Lovelace]
         arxiv: "2501.16937"     # id or abs URL, version stripped
         links: {code: https://github.com/x/y}
@@ -57,10 +57,10 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise InputError(
-            path, f"invalid YAML/JSON: {error.problem or error}", mark.line + 1 if mark else None
-        ) from None
+        mark = error.context_mark or error.problem_mark  # where the trouble began, as yamltext does
+        line = mark.line + 1 if mark else None
+        problem = f"{error.context}: {error.problem}" if error.context else str(error.problem or error)
+        raise InputError(path, f"invalid YAML/JSON: {problem}", line) from None
     except yaml.YAMLError as error:
         raise InputError(path, f"invalid YAML/JSON: {error}") from None
 

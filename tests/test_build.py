@@ -1,0 +1,204 @@
+"""End to end: real site folders built by the real CLI, the HTML read back and every link followed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.digests import read_digest
+from tests.conftest import SEED, broken_links, build_ok, make_site, run_digest, soup, tree_bytes
+from tests.test_read_text import TODAY, seed_blocks
+
+
+def text_of(tag: object) -> str:
+    return " ".join(tag.get_text().split())  # type: ignore[attr-defined]
+
+
+def test_seed_site_has_every_title_and_abstract(seed_site: Path) -> None:
+    build_ok(seed_site)
+    site = seed_site / "site"
+    home = soup(site / "index.html")
+    titles = [text_of(h) for h in home.select("ol.papers .paper-title a")]
+    abstracts = [text_of(d) for d in home.select("ol.papers .abstract")]
+    assert [(t, a) for t, a in zip(titles, abstracts, strict=True)] == seed_blocks()
+    day = soup(site / "date" / "2025-05-29" / "index.html")
+    assert len(day.select("ol.papers > li")) == 70
+    for entry in read_digest(SEED, TODAY).entries:
+        links = [a for a in home.select(".paper-title a") if a.get_text() == entry.title]
+        page = soup(site / links[0]["href"].strip("/") / "index.html")
+        assert page.h1.get_text() == entry.title
+        assert text_of(page.select_one(".abstract")) == entry.abstract
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://user.github.io/repo/", "/sub/path/"])
+def test_every_internal_link_resolves(seed_site: Path, base_url: str) -> None:
+    build_ok(seed_site, "--base-url", base_url)
+    base_path = "/" + base_url.split("://", 1)[-1].split("/", 1)[1] if "://" in base_url else base_url
+    site = seed_site / "site"
+    assert broken_links(site, base_path) == []
+    hrefs = [a["href"] for a in soup(site / "index.html").find_all("a", href=True)]
+    assert any(h.startswith(base_path + "papers/") for h in hrefs)
+    assert (site / "404.html").is_file() and (site / "archive" / "index.html").is_file()
+    assert (site / "tags" / "index.html").is_file()
+
+
+def test_pages_expected(tmp_path: Path) -> None:
+    two_days = {
+        "2025-05-29.txt": "May 29\n\nPaper A\n\nAbout agents.\n\nPaper B\n\nB.\n",
+        "2025-06-02.txt": "June 2\n\nPaper C\n\nC about agents.\n\nPaper A\n\nAgain.\n",
+    }
+    folder = make_site(tmp_path, two_days, "tag_rules: {agents: [agents]}\n")
+    build_ok(folder)
+    site = folder / "site"
+    home = soup(site / "index.html")
+    assert home.h1.get_text(strip=True) == "June 2, 2025"
+    assert [a.get_text() for a in home.select(".paper-title a")] == ["Paper C", "Paper A"]
+    assert "/date/2025-05-29/" in [a["href"] for a in home.select(".earlier a")]
+    older = soup(site / "date" / "2025-05-29" / "index.html")
+    assert older.select_one('a[rel="next"]')["href"] == "/date/2025-06-02/"
+    assert older.select_one('a[rel="prev"]') is None
+    paper_a = soup(site / "papers" / "paper-a" / "index.html")
+    assert [a["href"] for a in paper_a.select(".day-list a")] == [
+        "/date/2025-05-29/#paper-a",
+        "/date/2025-06-02/#paper-a",
+    ]
+    tag = soup(site / "tags" / "agents" / "index.html")
+    assert [a.get_text() for a in tag.select(".paper-list-title")] == ["Paper C", "Paper A"]
+    archive = soup(site / "archive" / "index.html")
+    assert [h.get_text() for h in archive.select("h2")] == ["June 2025", "May 2025"]
+    for page in (home, older, paper_a, tag, archive):
+        assert page.find("main") and page.find("header") and page.find("nav") and page.find("footer")
+        assert len(page.find_all("h1")) == 1
+
+
+def test_two_builds_are_byte_identical(seed_site: Path, tmp_path: Path) -> None:
+    other = tmp_path / "copy"
+    shutil.copytree(seed_site, other)
+    build_ok(seed_site)
+    first = tree_bytes(seed_site / "site")
+    build_ok(seed_site)
+    assert tree_bytes(seed_site / "site") == first
+    build_ok(other)  # a cold build elsewhere, at another time, gives the same bytes too
+    assert tree_bytes(other / "site") == first
+    assert tree_bytes(other / "content") == tree_bytes(seed_site / "content")
+
+
+def test_second_build_changes_no_content_file(seed_site: Path) -> None:
+    build_ok(seed_site)
+    before = {p: p.stat().st_mtime_ns for p in (seed_site / "content").rglob("*")}
+    result = build_ok(seed_site)
+    assert "up to date" in result.stderr
+    assert {p: p.stat().st_mtime_ns for p in (seed_site / "content").rglob("*")} == before
+
+
+def test_hand_edit_survives_and_is_published(seed_site: Path) -> None:
+    build_ok(seed_site)
+    paper = next((seed_site / "content" / "papers").glob("taid-*.md"))
+    text = paper.read_text(encoding="utf-8").replace("tags: []", "tags: [favourite]  # by hand")
+    paper.write_text(text + "\n## Our notes\n\nDiscussed on Friday.\n", encoding="utf-8")
+    digest = seed_site / "digests" / "2025-05-29.txt"
+    digest.write_text(digest.read_text(encoding="utf-8") + "\n\nA Late Paper\n\nIts abstract.\n", encoding="utf-8")
+    build_ok(seed_site)
+    assert "Discussed on Friday." in paper.read_text(encoding="utf-8")
+    page = soup(seed_site / "site" / "papers" / paper.stem / "index.html")
+    assert "Discussed on Friday." in page.get_text()
+    assert (seed_site / "site" / "tags" / "favourite" / "index.html").is_file()
+    assert (seed_site / "content" / "papers" / "a-late-paper.md").is_file()
+
+
+HOSTILE = (
+    "2025-06-01\n\n<script>alert('title')</script> <img src=x onerror=alert(1)>\n\n"
+    'Abstract <script>alert(2)</script> [x](javascript:alert(3)) <a href="#" onclick="alert(4)">y</a>\n'
+)
+
+
+def test_hostile_text_is_shown_as_text_never_markup(tmp_path: Path) -> None:
+    folder = make_site(tmp_path, {"2025-06-01.txt": HOSTILE})
+    build_ok(folder)
+    for page in (folder / "site").rglob("*.html"):
+        html = soup(page)
+        assert html.find("script") is None, page
+        assert not [t for t in html.find_all(True) if any(a.startswith("on") for a in t.attrs)], page
+        assert not [a for a in html.find_all("a", href=True) if a["href"].lower().startswith("javascript")], page
+        assert html.find("img") is None
+    home = soup(folder / "site" / "index.html").get_text()
+    assert "<script>alert('title')</script>" in home and "onerror=alert(1)" in home
+
+
+def bad_inputs() -> list[tuple[str, dict[str, str | bytes], str, str]]:
+    ok = "2025-06-01\n\nT\n\nA.\n"
+    return [
+        ("empty digest", {"2025-06-01.txt": ""}, "digests/2025-06-01.txt", "no papers found"),
+        ("no date", {"capture.txt": "Title\n\nAbstract.\n"}, "digests/capture.txt", "no date"),
+        ("binary", {"2025-06-01.txt": b"\x89PNG\r\n\x1a\n\x00\x00"}, "digests/2025-06-01.txt", "binary"),
+        ("unknown key", {"2025-06-01.txt": ok, "site.yaml": "titel: x\n"}, "site.yaml:1", "did you mean 'title'"),
+        ("wrong type", {"2025-06-01.txt": ok, "site.yaml": "home_days: many\n"}, "site.yaml:1", "home_days"),
+        (
+            "front matter",
+            {"content/papers/t.md": "---\ntitle: [unclosed\n---\n"},
+            "content/papers/t.md:2",
+            "invalid YAML",
+        ),
+        ("template", {"templates/paper.html": "{% if %}"}, "templates/paper.html:1", "Expected an expression"),
+    ]
+
+
+@pytest.mark.parametrize(("case", "files", "where", "message"), bad_inputs(), ids=[c[0] for c in bad_inputs()])
+def test_bad_input_exits_2_and_loses_nothing(
+    seed_site: Path, case: str, files: dict[str, str | bytes], where: str, message: str
+) -> None:
+    build_ok(seed_site)
+    good_site, good_content = tree_bytes(seed_site / "site"), tree_bytes(seed_site / "content")
+    for name, data in files.items():
+        path = seed_site / (name if "/" in name or name == "site.yaml" else f"digests/{name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    good_content = tree_bytes(seed_site / "content")  # includes a broken file put there by hand
+    result = run_digest("-C", seed_site, "build")
+    assert result.returncode == 2, result.stderr
+    assert where in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(seed_site / "site") == good_site
+    assert tree_bytes(seed_site / "content") == good_content
+
+
+def test_template_override_can_extend_the_theme(seed_site: Path) -> None:
+    (seed_site / "templates").mkdir()
+    (seed_site / "templates" / "paper.html").write_text(
+        '{% extends "theme/paper.html" %}{% block main %}<p class="lab-note">Lab copy</p>{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    build_ok(seed_site)
+    page = soup(next((seed_site / "site" / "papers").glob("taid-*/index.html")))
+    assert page.select_one(".lab-note").get_text() == "Lab copy"
+    assert page.select_one(".abstract") is not None
+
+
+def test_new_makes_a_site_that_builds(tmp_path: Path) -> None:
+    result = run_digest("new", tmp_path / "mysite")
+    assert result.returncode == 0, result.stderr
+    build_ok(tmp_path / "mysite")
+    assert "No digests yet" in soup(tmp_path / "mysite" / "site" / "index.html").get_text()
+    (tmp_path / "mysite" / "digests" / "2025-06-01.txt").write_text("June 1\n\nT\n\nA.\n", encoding="utf-8")
+    build_ok(tmp_path / "mysite")
+    assert run_digest("new", tmp_path / "mysite").returncode == 2
+
+
+def test_import_converts_named_files_with_a_date(tmp_path: Path) -> None:
+    folder = make_site(tmp_path, {"capture.txt": "Title One\n\nAbstract.\n"})
+    result = run_digest("-C", folder, "import", folder / "digests" / "capture.txt", "--date", "2025-07-04")
+    assert result.returncode == 0, result.stderr
+    assert (folder / "content" / "digests" / "2025-07-04.md").is_file()
+    assert not (folder / "site").exists()
+    build_ok(folder)  # the recorded date is reused: the file has none of its own
+    assert (folder / "site" / "date" / "2025-07-04" / "index.html").is_file()
+
+
+def test_cli_help_and_usage_errors(tmp_path: Path) -> None:
+    for command in ([], ["build"], ["import"], ["new"]):
+        result = run_digest(*command, "--help")
+        assert result.returncode == 0 and "usage: digest" in result.stdout
+    assert run_digest("-C", tmp_path / "nowhere", "build").returncode == 2
+    assert run_digest("import", "x.txt", "--date", "June").returncode == 2

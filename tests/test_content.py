@@ -1,0 +1,91 @@
+"""Content files: front matter parsed into papers and digest days, errors with file and line, the parse cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.content import load_content, parse_paper
+from generator.errors import InputError
+
+PAPER = """---
+title: "A: Title"
+slug: a-title
+date: 2025-05-29
+authors: [Ada Lovelace]
+arxiv: '2501.00001'
+links: {code: 'https://github.com/x/y'}
+tags: [llm]
+source: text
+stars: 5
+---
+The abstract.
+
+My note.
+"""
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_paper_fields(tmp_path: Path) -> None:
+    path = write(tmp_path, "papers/a-title.md", PAPER)
+    paper = parse_paper(path, path.read_bytes())
+    assert (paper.title, paper.slug, paper.date) == ("A: Title", "a-title", dt.date(2025, 5, 29))
+    assert paper.authors == ("Ada Lovelace",) and paper.arxiv == "2501.00001"
+    assert paper.pdf_url == "https://arxiv.org/pdf/2501.00001"
+    assert paper.links == {"code": "https://github.com/x/y"}
+    assert paper.extra == {"stars": 5}
+    assert paper.abstract == "The abstract.\n\nMy note."
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("no front matter\n", 1, ["missing front matter"]),
+        ("---\ntitle: [unclosed\n---\nbody\n", 2, ["invalid YAML"]),
+        ("---\ntitle: x\nslug: ../../etc/passwd\ndate: 2025-01-01\n---\n", 3, ["not a valid slug"]),
+        ("---\ntitle: x\ndate: someday\n---\n", 3, ["date"]),
+        ("---\ntitle: x\ndate: 2025-01-01\narxiv: 2501.10000\n---\n", 4, ["quote it"]),
+        ("---\ntitle: x\ndate: 2025-01-01\nauthors: Ada\n---\n", 4, ["expected a list"]),
+        ("---\ntitle: x\ndate: 2025-01-01\nlinks: {code: 'javascript:alert(1)'}\n---\n", 4, ["not an http(s) URL"]),
+        ("---\ndate: 2025-01-01\n---\n", 1, ["needs 'title'"]),
+    ],
+)
+def test_bad_paper_files(tmp_path: Path, text: str, line: int, words: list[str]) -> None:
+    path = write(tmp_path, "papers/x.md", text)
+    with pytest.raises(InputError) as caught:
+        parse_paper(path, path.read_bytes())
+    assert caught.value.path == path and caught.value.line == line
+    for word in words:
+        assert word in caught.value.message
+
+
+def test_digest_must_list_existing_papers(tmp_path: Path) -> None:
+    write(tmp_path, "papers/a-title.md", PAPER)
+    write(tmp_path, "digests/2025-05-29.md", "---\ndate: 2025-05-29\npapers: [a-title, ghost]\n---\n")
+    with pytest.raises(InputError, match="'ghost'"):
+        load_content(tmp_path)
+
+
+def test_two_files_with_one_slug_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "papers/a-title.md", PAPER)
+    write(tmp_path, "papers/other.md", PAPER)
+    with pytest.raises(InputError, match="already used"):
+        load_content(tmp_path)
+
+
+def test_cache_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    path = write(tmp_path, "papers/a-title.md", PAPER)
+    cache = tmp_path / "cache.pickle"
+    assert load_content(tmp_path, cache).papers["a-title"].title == "A: Title"
+    path.write_text(PAPER.replace('"A: Title"', '"A: New title, longer"'), encoding="utf-8")
+    assert load_content(tmp_path, cache).papers["a-title"].title == "A: New title, longer"
+    cache.write_bytes(b"garbage")
+    assert load_content(tmp_path, cache).papers["a-title"].title == "A: New title, longer"

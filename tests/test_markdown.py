@@ -1,0 +1,66 @@
+"""Markdown rendering: CommonMark + tables + footnotes, raw HTML off, math kept, plain text kept exact."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.markdown import escape_text, make_renderer, plain_text, render_markdown
+from tests.test_read_text import seed_blocks
+
+MD = make_renderer()
+
+
+def rendered_text(source: str) -> str:
+    return " ".join(BeautifulSoup(render_markdown(MD, source), "html.parser").get_text().split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "known as `ungrounded guesses' or `hallucinations'",
+        "by approximately 70\\% compared to 3*4*5 = 60 and a_b_c",
+        "# not a heading, > not a quote",
+        "- not a list",
+        "1. not a list either; 2) nor this",
+        "[not a link](http://x) ![nor an image](y) [^1] <http://z> &amp; &#35; R&D",
+        "~~not struck~~ and \\ backslash \\\\ double",
+        "costs $5 and $10 in total",
+        "x <script>alert(1)</script> y",
+        "code at https://github.com/a_b/c*d_e. Done_",
+    ],
+)
+def test_plain_text_renders_exactly_as_itself(text: str) -> None:
+    assert rendered_text(escape_text(text)) == text
+    assert plain_text(MD, escape_text(text)) == text
+
+
+def test_every_seed_abstract_renders_exactly() -> None:
+    for _, abstract in seed_blocks():
+        assert rendered_text(escape_text(abstract)) == abstract
+
+
+def test_math_is_kept_intact_for_the_math_renderer() -> None:
+    html = render_markdown(MD, escape_text(r"Let $\{x_i\}_{i=1}^n$ and $$a*b$$ cost $5."))
+    assert r'<span class="math math-inline">$\{x_i\}_{i=1}^n$</span>' in html
+    assert '<span class="math math-display">$$a*b$$</span>' in html
+    assert "cost $5." in html
+
+
+def test_markdown_features_and_no_raw_html() -> None:
+    html = render_markdown(
+        MD, "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^n] <b>x</b> https://example.org\n\n[^n]: A footnote.", "p1"
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("table") and soup.find("section", class_="footnotes")
+    assert soup.find(id="fn-p1-1") is not None
+    assert soup.find("b") is None and "<b>x</b>" in soup.get_text()
+    assert soup.find("a", href="https://example.org")
+
+
+def test_unsafe_links_and_images_are_not_rendered() -> None:
+    soup = BeautifulSoup(
+        render_markdown(MD, "[x](javascript:alert(1)) ![t](https://tracker.example/p.gif)"), "html.parser"
+    )
+    assert soup.find("img") is None  # nothing is fetched when the page loads
+    assert [a["href"] for a in soup.find_all("a")] == ["https://tracker.example/p.gif"]

@@ -112,7 +112,7 @@ class Client:
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=self.options.timeout) as response:
-                body: bytes = response.read(MAX_BYTES + 1)
+                body = _read_all(response, target, url)
         except urllib.error.HTTPError as error:
             error.close()  # the error page is not needed, only its status and headers
             reason = f"HTTP {error.code} {error.reason}"
@@ -125,9 +125,26 @@ class Client:
             raise _TransientError(f"cannot connect ({error.reason})") from None
         except (http.client.HTTPException, ConnectionError) as error:
             raise _TransientError(f"connection broken ({type(error).__name__})") from None
-        if len(body) > MAX_BYTES:
-            raise InputError(target, f"not fetched: {url}: answer larger than {MAX_BYTES} bytes; nothing saved")
         return body
+
+
+def _read_all(response: http.client.HTTPResponse, target: Path, url: str) -> bytes:
+    """The whole body, read in chunks up to MAX_BYTES.
+
+    ``read(n)`` ends quietly where the connection does, so a body shorter than its Content-Length is checked
+    here: it is a broken transfer, worth another try, not an answer.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise InputError(target, f"not fetched: {url}: answer larger than {MAX_BYTES} bytes; nothing saved")
+        chunks.append(chunk)
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and size < int(declared):
+        raise _TransientError(f"answer cut short ({size} of {declared} bytes)")
+    return b"".join(chunks)
 
 
 def with_query(url: str, params: dict[str, str]) -> str:

@@ -27,6 +27,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
+    drop: bool = False
+    length: int | None = None  # a Content-Length to claim instead of the body's
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,13 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.hang:  # accept, then say nothing until the test ends
             script.release.wait(20)
             return
+        if reply.drop:  # close the connection without an answer
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Content-Length", str(reply.length or len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
 
@@ -158,6 +163,17 @@ def test_hanging_server_times_out_and_saves_nothing(tmp_path: Path, server: tupl
     assert files(site) == []
 
 
+def test_dropped_connection_is_retried(tmp_path: Path, server: tuple[str, Script]) -> None:
+    base, script = server
+    script.replies["/hf"] = [Reply(drop=True), Reply(200, HF)]
+    site = make_site(tmp_path / "s")
+    result = run_digest("-C", site, "fetch", "hf", "--date", "2025-05-29", "--api-url", f"{base}/hf")
+    assert result.returncode == 0, result.stderr
+    assert "connection broken (RemoteDisconnected)" in result.stderr
+    assert len(script.seen) == 2
+    assert files(site) == ["2025-05-29-hf.json"]
+
+
 def test_truncated_json_is_a_bad_answer_and_keeps_the_old_file(tmp_path: Path, server: tuple[str, Script]) -> None:
     base, script = server
     script.replies["/hf"] = [Reply(200, HF[: len(HF) // 2], {"Content-Type": "application/json"})]
@@ -169,6 +185,17 @@ def test_truncated_json_is_a_bad_answer_and_keeps_the_old_file(tmp_path: Path, s
     assert len(script.seen) == 1  # a complete answer that does not parse is not retried
     assert (site / "digests/2025-05-29-hf.json").read_bytes() == b"[]\n"
     assert files(site) == ["2025-05-29-hf.json"]
+
+
+def test_answer_cut_short_is_retried_then_reported(tmp_path: Path, server: tuple[str, Script]) -> None:
+    base, script = server
+    script.replies["/hf"] = [Reply(200, HF[:100], length=len(HF))]  # the connection closes mid-answer
+    site = make_site(tmp_path / "s")
+    args = ("fetch", "hf", "--date", "2025-05-29", "--api-url", f"{base}/hf", "--retries", "1")
+    result = run_digest("-C", site, *args)
+    assert result.returncode == 2
+    assert f"answer cut short (100 of {len(HF)} bytes) (2 tries); nothing saved" in result.stderr
+    assert files(site) == []
 
 
 def test_empty_day_exits_0_and_saves_nothing(tmp_path: Path, server: tuple[str, Script]) -> None:

@@ -186,6 +186,8 @@ BAD_INPUTS = [
     ("arxiv/truncated.xml", "2025-05-29-arxiv.xml", "invalid XML", True),
     ("arxiv/entity-bomb.xml", "2025-05-29-arxiv.xml", "refused XML", False),
     ("rss/no-id.xml", "2025-05-29-rss.xml", "names an arXiv id", False),
+    ("rss/no-channel.xml", "2025-05-29-rss.xml", "neither an arXiv Atom feed nor RSS 2.0", False),
+    ("list/not-a-mapping.json", "2025-05-30.json", "each paper must be a mapping", True),
     ("list/bad-key.yaml", "2025-05-30.yaml", "did you mean 'abstract'", True),
     ("list/bad-link.yaml", "2025-05-30.yaml", "not an http(s) URL", True),
     ("list/broken.yaml", "2025-05-30.yaml", "invalid YAML", True),

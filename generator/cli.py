@@ -1,4 +1,4 @@
-"""The ``digest`` command line: build, import, new.
+"""The ``digest`` command line: build, import, fetch, new.
 
 Exit codes: 0 success, 2 bad input or configuration (the message names the file and line), 1 internal error.
 """

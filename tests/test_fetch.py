@@ -257,14 +257,16 @@ def test_arxiv_keeps_3_seconds_between_requests(tmp_path: Path, server: tuple[st
     base, script = server
     script.replies["/api/query"] = [Reply(500), Reply(200, ATOM)]
     site = make_site(tmp_path / "s")
-    args = ("fetch", "arxiv", "--category", "cs.CL", "--max", "5", "--api-url", f"{base}/api/query")
-    result = run_digest("-C", site, *args)
+    categories = ("--category", "cs.CL", "--category", "cs.LG")
+    result = run_digest("-C", site, "fetch", "arxiv", *categories, "--max", "5", "--api-url", f"{base}/api/query")
     assert result.returncode == 0, result.stderr
-    assert (site / "digests/2025-05-29-arxiv-cs.CL.xml").read_bytes() == ATOM  # dated by the feed
-    assert script.gaps()[0] >= 2.9  # arXiv's politeness delay, longer than the first backoff
-    query = script.seen[-1].query
-    assert query["search_query"] == ["cat:cs.CL"] and query["max_results"] == ["5"]
-    assert query["sortBy"] == ["submittedDate"]
+    assert files(site) == ["2025-05-29-arxiv-cs.CL.xml", "2025-05-29-arxiv-cs.LG.xml"]  # dated by the feed
+    assert (site / "digests/2025-05-29-arxiv-cs.CL.xml").read_bytes() == ATOM
+    retry_gap, category_gap = script.gaps()
+    assert retry_gap >= 2.9 and category_gap >= 2.9  # arXiv's politeness delay, also longer than the backoff
+    queries = [seen.query for seen in script.seen]
+    assert [q["search_query"] for q in queries] == [["cat:cs.CL"], ["cat:cs.CL"], ["cat:cs.LG"]]
+    assert all(q["max_results"] == ["5"] and q["sortBy"] == ["submittedDate"] for q in queries)
 
 
 def test_arxiv_error_feed_is_a_bad_answer(tmp_path: Path, server: tuple[str, Script]) -> None:

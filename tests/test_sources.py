@@ -176,6 +176,8 @@ def test_yaml_and_json_lists(tmp_path: Path) -> None:
     assert any("line 14" in w and "listed twice" in w for w in digest.warnings)
     script = read_digest(copy_as(tmp_path, "list/papers.json", "2025-05-31.json"), TODAY)
     assert [e.arxiv for e in script.entries] == ["2502.00002", "math.GT/0309136"]
+    # JSON as scripts write it: tab indents, escaped non-BMP characters, escaped slashes and backslashes.
+    assert script.entries[0].abstract == "Generated \N{GRINNING FACE} with a path C:\\ud83d and / slashes."
 
 
 BAD_INPUTS = [

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,14 @@ from generator.model import Entry
 SOURCE = "list"
 ENTRY_KEYS = ("title", "abstract", "authors", "arxiv", "links", "tags", "extra")
 TOP_KEYS = ("date", "papers")
+_SURROGATE_PAIR = re.compile(r"\\\\|\\u(?P<high>d[89ab][0-9a-f]{2})\\u(?P<low>d[c-f][0-9a-f]{2})", re.I)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: several times faster
 
 
 def read_list(path: Path, text: str) -> Parsed:
     """Entries of a YAML/JSON list digest, each error naming its line."""
+    if text.lstrip()[:1] in ("[", "{"):
+        text = _json_as_yaml(path, text)
     node = _compose(path, text)
     if isinstance(node, yaml.MappingNode):
         top = _pairs(path, node, TOP_KEYS)
@@ -51,6 +56,25 @@ def read_list(path: Path, text: str) -> Parsed:
     if not isinstance(items, yaml.SequenceNode):
         raise InputError(path, "'papers' must be a list of entries", items.start_mark.line + 1)
     return Parsed(tuple(_entry(path, item) for item in items.value), date)
+
+
+def _json_as_yaml(path: Path, text: str) -> str:
+    """Valid JSON, made readable to the YAML parser line for line.
+
+    JSON escapes characters beyond the BMP as surrogate pairs (``\\ud83d\\ude00``), which YAML refuses, and
+    may indent with tabs; in valid JSON a tab can only be whitespace, since strings must escape it.
+    """
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
+
+    def joined(match: re.Match[str]) -> str:
+        if match["high"] is None:  # an escaped backslash: leave it, and what follows it, alone
+            return match.group()
+        return chr(0x10000 + ((int(match["high"], 16) - 0xD800) << 10) + int(match["low"], 16) - 0xDC00)
+
+    return _SURROGATE_PAIR.sub(joined, text).replace("\t", " ")
 
 
 def _compose(path: Path, text: str) -> yaml.Node | None:

@@ -61,7 +61,14 @@ def test_arxiv_ids_lose_their_version_and_keep_old_style(text: str, expected: st
 def test_formats_are_detected_by_content(fixture: str, fmt: str) -> None:
     path = FIXTURES / fixture
     assert detect_format(path, path.read_text(encoding="utf-8")) == fmt
+
+
+def test_text_suffixes_are_text_whatever_they_hold(tmp_path: Path) -> None:
     assert detect_format(SEED, SEED.read_text(encoding="utf-8")) == "text"
+    for fixture in ("hf/2025-05-29.json", "rss/cs.CL.xml"):
+        text = (FIXTURES / fixture).read_text(encoding="utf-8")
+        assert detect_format(tmp_path / "2025-05-29.txt", text) == "text"
+        assert detect_format(tmp_path / "2025-05-29.md", text) == "text"
 
 
 def test_hugging_face_daily_papers(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Small helpers the structured readers share: arXiv ids, whitespace, timestamps, URLs, XML parsing.
+"""What the structured readers share: the ``Parsed`` result they return, and helpers for arXiv ids,
+whitespace, timestamps, URLs and XML parsing.
 
 Feeds arrive from the network, so XML is parsed with defusedxml (no entity expansion, no external entities).
 """

@@ -90,11 +90,11 @@ def build(folder: SiteFolder, config: SiteConfig, progress: Progress | None = No
 
 
 def import_digests(
-    folder: SiteFolder, config: SiteConfig, paths: Iterable[Path], date: dt.date | None = None
+    folder: SiteFolder, config: SiteConfig, paths: Iterable[Path], date: dt.date | None = None, fmt: str | None = None
 ) -> BuildReport:
-    """Convert the named digest files into content/ (the site is not rendered)."""
+    """Convert the named digest files into content/ (the site is not rendered); ``fmt`` skips detection."""
     record = read_record(folder.content / RECORD_NAME)
-    return _run(folder, config, dict.fromkeys(paths, date), record, render=False, progress=None)
+    return _run(folder, config, dict.fromkeys(paths, date), record, render=False, progress=None, fmt=fmt)
 
 
 def _name(folder: SiteFolder, path: Path) -> str:
@@ -113,17 +113,18 @@ def _run(
     record: dict[str, Imported],
     render: bool,
     progress: Progress | None,
+    fmt: str | None = None,
 ) -> BuildReport:
     report = BuildReport()
     clock = _Clock(report)
     theme = find_theme(folder.root, config.theme)
-    digests = [read_digest(path, today_in(config), date) for path, date in dates.items()]
+    digests = [read_digest(path, today_in(config), date, fmt) for path, date in dates.items()]
     report.digests_read = len(digests)
     clock.lap("read digests")
     cache = ParseCache(folder.cache / "content.pickle")
     content = load_content(folder.content, cache)
     clock.lap("load content")
-    synced = sync(folder.content, content, digests, config.tag_rules)
+    synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)
     content = with_writes(content, synced.writes)
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")

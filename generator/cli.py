@@ -1,4 +1,4 @@
-"""The ``digest`` command line: build, import, new.
+"""The ``digest`` command line: build, import, fetch, new.
 
 Exit codes: 0 success, 2 bad input or configuration (the message names the file and line), 1 internal error.
 """
@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildReport, Progress, SiteFolder, build, import_digests
+from generator.build import BuildReport, Progress, SiteFolder, build, import_digests, today_in
 from generator.config import load_config
+from generator.digests import FORMATS
 from generator.errors import InputError
+from generator.fetch import add_arguments as add_fetch_arguments
+from generator.fetch import run as run_fetch
 from generator.scaffold import new_site
 
 log = logging.getLogger("generator")
@@ -62,7 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("import", parents=[common], help="convert the named digest files into content/")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--date", type=_date, help="the digest's day, YYYY-MM-DD (overrides the file)")
+    p.add_argument("--format", choices=FORMATS, help="the files' format (default: detected from the content)")
     p.add_argument("--config", type=Path, help="config file (default: site.yaml in the site folder)")
+
+    p = commands.add_parser("fetch", parents=[common], help="download a day's raw digest into digests/")
+    add_fetch_arguments(p, _date)
 
     p = commands.add_parser("new", parents=[common], help="make a fresh site folder")
     p.add_argument("target", type=Path, metavar="DIR")
@@ -103,9 +110,12 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
         raise InputError(folder.root, "site folder not found")
     if args.command == "import":
         config = load_config(folder.root, args.config)
-        report = import_digests(folder, config, args.files, args.date)
+        report = import_digests(folder, config, args.files, args.date, args.format)
         _tell(report, f"converted {report.digests_read} digest(s): {report.content_written} content file(s) written")
         return 0
+    if args.command == "fetch":
+        config = load_config(folder.root, args.config)
+        return run_fetch(args, folder.digests, config, today_in(config))
     started = time.perf_counter()
     config = load_config(folder.root, args.config, args.base_url)
     report = build(folder, config, progress=None if quiet else _progress())

@@ -33,6 +33,9 @@ class SiteConfig:
     home_days: int = 30
     timezone: str = "UTC"
     tag_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    hf_api: str = "https://huggingface.co/api/daily_papers"
+    arxiv_api: str = "https://export.arxiv.org/api/query"
 
     @property
     def base_path(self) -> str:
@@ -89,6 +92,22 @@ def _tag_rules(value: Any) -> dict[str, tuple[str, ...]]:
     return rules
 
 
+def _source_tags(value: Any) -> dict[str, tuple[str, ...]]:
+    try:
+        return _tag_rules(value)
+    except TypeError:
+        raise TypeError("must be a mapping of tag to a list of keywords or arXiv categories (e.g. cs.CL)") from None
+
+
+def api_url(value: Any) -> str:
+    """An http(s) URL with a host: where ``digest fetch`` asks."""
+    url = _text(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TypeError("must be an http(s) URL like https://huggingface.co/api/daily_papers")
+    return url
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "title": _text,
     "description": _text,
@@ -99,6 +118,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "home_days": _count,
     "timezone": _timezone,
     "tag_rules": _tag_rules,
+    "source_tags": _source_tags,
+    "hf_api": api_url,
+    "arxiv_api": api_url,
 }
 assert set(_CHECKS) == {f.name for f in fields(SiteConfig)}
 

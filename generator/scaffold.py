@@ -23,13 +23,22 @@ timezone: UTC
 # Tags given to new papers whose title or abstract holds one of the words or phrases (any case).
 tag_rules: {}
 #  reasoning: [reasoning, chain-of-thought]
+# Tags given to papers from richer sources (Hugging Face, arXiv) by their keywords or arXiv categories (any case).
+source_tags: {}
+#  nlp: [cs.CL]
+#  distillation: [knowledge distillation]
+# Where `digest fetch hf` and `digest fetch arxiv` ask (change them to use a mirror or a test server).
+hf_api: https://huggingface.co/api/daily_papers
+arxiv_api: https://export.arxiv.org/api/query
 """
 
 GITIGNORE = "site/\n.site.new/\n.site.old/\n.digest-cache/\n"
 
 DIGESTS_README = """\
 Put raw digests here, one file per day, e.g. 2025-05-29.txt: a date line, then each paper's title,
-a blank line and its abstract. `digest build` converts new or changed files into content/.
+a blank line and its abstract. Hugging Face daily papers JSON, arXiv API (Atom) and RSS feeds and YAML/JSON
+lists work too (see the README, "Digest sources"); `digest fetch hf` saves the day's list here.
+`digest build` converts new or changed files into content/.
 """
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from generator.content import DIGESTS, PAPERS, Content
 from generator.digests import entry_key
+from generator.digests.fields import arxiv_id
 from generator.markdown import escape_text
 from generator.model import DigestFile, Entry, Paper
 from generator.slugs import make_slug, title_key
@@ -44,17 +45,26 @@ class SyncResult:
 
 
 def sync(
-    content_dir: Path, content: Content, digests: Iterable[DigestFile], tag_rules: Mapping[str, tuple[str, ...]]
+    content_dir: Path,
+    content: Content,
+    digests: Iterable[DigestFile],
+    tag_rules: Mapping[str, tuple[str, ...]],
+    source_tags: Mapping[str, tuple[str, ...]] | None = None,
 ) -> SyncResult:
-    """The content writes that bring ``content`` up to date with ``digests`` (oldest day first)."""
+    """The content writes that bring ``content`` up to date with ``digests`` (oldest day first).
+
+    ``source_tags`` maps a tag to the keywords or categories (from richer sources) that give it.
+    """
     index = _Index(slug_of=_keys(content.papers.values()), taken=set(content.papers))
     rules = TagRules(tag_rules)
     originals: dict[Path, str] = {}
     warnings: list[str] = []
     for digest in sorted(digests, key=lambda d: (d.date, str(d.path))):
         warnings.extend(f"{digest.path}: {w}" for w in digest.warnings)
-        slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, rules) for entry in digest.entries]
-        _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
+        entries = [with_source_tags(entry, source_tags or {}) for entry in digest.entries]
+        slugs = [_sync_entry(content_dir, index, originals, entry, digest.date, rules) for entry in entries]
+        if slugs:  # a feed's empty day (a weekend) makes no day page
+            _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
     writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
     return SyncResult(writes, tuple(warnings))
 
@@ -63,8 +73,9 @@ def _keys(papers: Iterable[Paper]) -> dict[str, str]:
     keys: dict[str, str] = {}
     for paper in papers:
         keys.setdefault(f"title:{title_key(paper.title)}", paper.slug)
-        if paper.arxiv:
-            keys[f"arxiv:{paper.arxiv}"] = paper.slug
+        known = arxiv_id(paper.arxiv) if paper.arxiv else None
+        if known:  # a hand-written id may carry a version: 2501.16937v2 is 2501.16937
+            keys[f"arxiv:{known}"] = paper.slug
     return keys
 
 
@@ -112,6 +123,19 @@ def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: TagRules) 
     meta["source"] = entry.source
     meta.update(entry.extra)
     return dump_document(meta, escape_text(entry.abstract))
+
+
+def with_source_tags(entry: Entry, source_tags: Mapping[str, tuple[str, ...]]) -> Entry:
+    """``entry`` with the tags its keywords or categories are mapped to (any case) added."""
+    labels = {
+        str(label).casefold()
+        for key in ("keywords", "categories")
+        if isinstance(entry.extra.get(key), list)
+        for label in entry.extra[key]
+    }
+    added = sorted(tag for tag, names in source_tags.items() if labels & {n.casefold() for n in names})
+    new = tuple(tag for tag in added if tag not in entry.tags)
+    return replace(entry, tags=entry.tags + new) if new else entry
 
 
 class TagRules:

@@ -118,6 +118,8 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
             f"{report.rendered} rendered, in {seconds:.2f} s -> {folder.output}"
         )
     _tell(report, summary)
+    if config.absolute_base is None:
+        log.info("note: feed.xml, sitemap.xml and canonical links need an absolute base_url (https://...): left out")
     return 0
 
 

@@ -7,6 +7,7 @@ the key and the nearest valid key.
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -33,6 +34,7 @@ class SiteConfig:
     home_days: int = 30
     timezone: str = "UTC"
     tag_rules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cname: str | None = None
 
     @property
     def base_path(self) -> str:
@@ -69,6 +71,20 @@ def _base_url(value: Any) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _cname(value: Any) -> str | None:
+    """A custom domain for GitHub Pages' CNAME file: a bare host name such as papers.example.org."""
+    if value is None:
+        return None
+    host = _text(value).strip().lower().removesuffix(".")
+    labels = host.split(".")
+    if len(host) > 253 or len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise TypeError("must be a host name like papers.example.org (no scheme, port or path)")
+    return host
+
+
 def _timezone(value: Any) -> str:
     name = _text(value)
     try:
@@ -99,6 +115,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "home_days": _count,
     "timezone": _timezone,
     "tag_rules": _tag_rules,
+    "cname": _cname,
 }
 assert set(_CHECKS) == {f.name for f in fields(SiteConfig)}
 

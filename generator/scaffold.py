@@ -23,6 +23,10 @@ timezone: UTC
 # Tags given to new papers whose title or abstract holds one of the words or phrases (any case).
 tag_rules: {}
 #  reasoning: [reasoning, chain-of-thought]
+# A custom domain (e.g. papers.example.org): the build writes it to site/CNAME. On GitHub Pages deployed by
+# Actions, also set it under Settings > Pages > Custom domain, and use https://papers.example.org/ as base_url.
+# Feeds, sitemap.xml and canonical links need an absolute base_url (https://...); with a path they are left out.
+cname: null
 """
 
 GITIGNORE = "site/\n.site.new/\n.site.old/\n.digest-cache/\n"

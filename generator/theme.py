@@ -19,6 +19,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
+from generator.feeds import scholarly_article, xml_text
 from generator.markdown import make_renderer, render_markdown
 from generator.pages import Page
 from generator.urls import Urls
@@ -106,7 +107,13 @@ class Renderer:
         )
         self._md = make_renderer()
         self._html: dict[tuple[str, str], Markup] = {}
-        self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=snippet)
+        self.env.filters.update(
+            markdown=self.markdown,
+            long_date=long_date,
+            snippet=snippet,
+            xml_text=xml_text,
+            scholarly_article=scholarly_article,
+        )
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

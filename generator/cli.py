@@ -19,6 +19,7 @@ from generator.build import BuildReport, Progress, SiteFolder, build, import_dig
 from generator.config import load_config
 from generator.errors import InputError
 from generator.scaffold import new_site
+from generator.serve import serve
 
 log = logging.getLogger("generator")
 
@@ -64,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, help="the digest's day, YYYY-MM-DD (overrides the file)")
     p.add_argument("--config", type=Path, help="config file (default: site.yaml in the site folder)")
 
+    p = commands.add_parser("serve", parents=[common], help="build, preview site/ and rebuild on change (live reload)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+
     p = commands.add_parser("new", parents=[common], help="make a fresh site folder")
     p.add_argument("target", type=Path, metavar="DIR")
     return parser
@@ -101,6 +106,8 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
         return 0
     if not folder.root.is_dir():
         raise InputError(folder.root, "site folder not found")
+    if args.command == "serve":
+        return serve(folder, args.host, args.port)
     if args.command == "import":
         config = load_config(folder.root, args.config)
         report = import_digests(folder, config, args.files, args.date)

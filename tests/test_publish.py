@@ -82,10 +82,17 @@ def test_pages_workflow_deploys_daily_and_on_push() -> None:
     steps = [s for job in jobs.values() for s in job.get("steps", [])]
     uses = {s["uses"].split("@")[0] for s in steps if "uses" in s}
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
-    runs = "\n".join(s.get("run", "") for s in steps)
-    assert "digest fetch hf" in runs
-    assert "--base-url" in runs and "steps.pages.outputs.base_url" in runs
-    assert "GITHUB_STEP_SUMMARY" in runs
+    order = [s.get("name") or s["uses"].split("@")[0] for s in jobs["build"]["steps"]]
+    fetch, build, commit = (
+        next(s for s in steps if word in s.get("run", "")) for word in ("fetch hf", "--base-url", "commit")
+    )
+    assert order.index(fetch["name"]) < order.index(build["name"]) < order.index(commit["name"])
+    assert order.index(commit["name"]) < order.index("actions/upload-pages-artifact")
+    assert "schedule" in fetch["if"]
+    assert "steps.pages.outputs.base_url" in build["env"]["BASE_URL"] and "$BASE_URL" in build["run"]
+    assert "git push" in commit["run"] and "-- digests content" in commit["run"]
+    assert "Nothing new" in commit["run"] and "GITHUB_STEP_SUMMARY" in commit["run"]
+    assert any("actions/workflows/pages.yml/enable" in s.get("run", "") for s in steps)  # the keep-alive
     permissions = {k: v for job in jobs.values() for k, v in job.get("permissions", {}).items() if v == "write"}
     assert {"pages", "id-token", "contents"} <= set(permissions)
 

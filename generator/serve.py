@@ -40,7 +40,7 @@ from generator.errors import InputError
 
 log = logging.getLogger("generator")
 
-WATCHED = ("digests", "content", "templates", "themes")  # folders of the site; site.yaml is checked by its stat
+WATCHED = ("digests", "content", "templates", "themes", "static")  # site.yaml is checked by its stat
 LIVERELOAD = "/__livereload/"
 LONG_POLL = 25.0  # seconds a reload request is held: under the usual 30 s proxy and browser idle limits
 BUILD_WAIT = 60.0  # seconds a request for a missing file waits for a running rebuild
@@ -241,7 +241,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         target = root.joinpath(*(part for part in parts if part))
         if target.is_dir():
             if parts[-1]:  # a folder asked for without its slash: links inside it would resolve wrongly
-                return _Found(redirect=raw + "/")
+                return _Found(redirect="/" + raw.lstrip("/") + "/")  # never "//host/": that leaves the site
             target = target / "index.html"
         real = target.resolve()
         if not real.is_relative_to(root.resolve()) or not real.is_file():

@@ -134,6 +134,8 @@ def test_serves_the_site_at_the_root_with_types_and_404(tmp_path: Path) -> None:
         assert status == 404 and b"Page not found" in body and b"/__livereload/" in body
         status, headers, _ = server.get("/papers")
         assert status == 301 and headers["location"] == "/papers/"
+        status, headers, _ = server.get("//papers")
+        assert status == 301 and headers["location"] == "/papers/"  # not //papers/, a link to another host
         status, headers, body = server.get(PAPER_URL, method="HEAD")
         assert status == 200 and body == b"" and int(headers["content-length"]) > 1000
         assert server.stop() == 0

@@ -22,6 +22,7 @@ import logging
 import mimetypes
 import re
 import signal
+import socket
 import threading
 import time
 import traceback
@@ -63,44 +64,7 @@ _TYPES = {
 }
 _UNSAFE = re.compile(r"%(2f|5c|00)|\\", re.IGNORECASE)  # encoded slash, backslash or NUL: never a site path
 
-_SCRIPT = """<script>
-(() => {
-  const state = %s;
-  let epoch = state.epoch;
-  function overlay(message) {
-    let box = document.getElementById("digest-serve-error");
-    if (!message) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("pre");
-      box.id = "digest-serve-error";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1em;" +
-        "z-index:2147483647;background:#2b0b0b;color:#ffd7d7;font:14px/1.4 monospace;white-space:pre-wrap;" +
-        "border-top:4px solid #e5484d";
-      document.body.append(box);
-    }
-    box.textContent = "digest serve: the rebuild failed; this is the last good build.\\n\\n" + message;
-  }
-  async function poll() {
-    for (;;) {
-      try {
-        const response = await fetch("/__livereload/" + epoch, {cache: "no-store"});
-        const news = await response.json();
-        if (news.epoch !== epoch) {
-          epoch = news.epoch;
-          if (!news.error) { location.reload(); return; }
-          overlay(news.error);
-        }
-      } catch (error) {
-        await new Promise((done) => setTimeout(done, 1000));
-      }
-    }
-  }
-  overlay(state.error);
-  poll();
-})();
-</script>
-"""
+_SCRIPT = Path(__file__).with_name("livereload.js").read_text(encoding="utf-8")
 
 
 class State:
@@ -162,7 +126,7 @@ def rebuild(folder: SiteFolder, state: State) -> None:
         log.warning("warning: %s", warning)
     seconds = time.perf_counter() - started
     if not report.up_to_date:
-        log.info("rebuilt %d pages (%d rendered) in %.2f s", report.pages, report.rendered, seconds)
+        log.info("built %d pages (%d rendered) in %.2f s", report.pages, report.rendered, seconds)
     state.finish(not report.up_to_date, None, config.base_path)
 
 
@@ -196,6 +160,8 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], folder: SiteFolder, state: State) -> None:
         self.folder, self.state = folder, state
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
 
@@ -280,7 +246,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _inject(self, html: bytes) -> bytes:
         """The page with the live-reload script before its closing body tag (only in this response)."""
         state = self.server.state
-        script = (_SCRIPT % htmlsafe_json_dumps({"epoch": state.epoch, "error": state.error})).encode()
+        data = htmlsafe_json_dumps({"epoch": state.epoch, "error": state.error})
+        script = f"<script>\n{_SCRIPT.replace('DIGEST_SERVE_STATE', data)}</script>\n".encode()
         end = html.rfind(b"</body>")
         return html + script if end < 0 else html[:end] + script + html[end:]
 
@@ -315,17 +282,34 @@ def watch(folder: SiteFolder, stop: threading.Event, on_change: Callable[[], Non
             stop.wait(TICK_MS / 1000)
             pending = _sources(folder) != seen
             continue
-        for changes in watchfiles.watch(
-            *watching, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=TICK_MS, yield_on_timeout=True
-        ):
-            now = _sources(folder)
-            if pending or changes or now != seen:
-                pending = False
-                on_change()
-            seen = now
-            if _sources(folder)[0] != watching:
-                pending = True  # a watched folder appeared or went: watch the new set, then build once more
-                break
+        try:
+            pending = _watch_folders(folder, watching, seen, pending, stop, on_change)
+        except OSError as error:  # e.g. a folder removed just as the watch began: set it up again next tick
+            log.debug("watch restarted: %s", error)
+            pending = True
+            stop.wait(TICK_MS / 1000)
+
+
+def _watch_folders(
+    folder: SiteFolder,
+    watching: tuple[Path, ...],
+    seen: tuple[tuple[Path, ...], tuple[int, int] | None],
+    pending: bool,
+    stop: threading.Event,
+    on_change: Callable[[], None],
+) -> bool:
+    """Watch ``watching`` until the set of folders changes or ``stop`` is set; True when a build is owed."""
+    for changes in watchfiles.watch(
+        *watching, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=TICK_MS, yield_on_timeout=True
+    ):
+        now = _sources(folder)
+        if pending or changes or now != seen:
+            pending = False
+            on_change()
+        seen = now
+        if _sources(folder)[0] != watching:
+            return True  # a watched folder appeared or went: watch the new set, then build once more
+    return pending
 
 
 def serve(folder: SiteFolder, host: str, port: int) -> int:

@@ -33,14 +33,7 @@ class Server:
     log: Path
 
     def get(self, path: str, method: str = "GET", timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
-        """One request with the path sent exactly as given (no normalization, no redirects followed)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request(method, path)
-            response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-        finally:
-            connection.close()
+        return http_get(self.port, path, method, timeout)
 
     def text(self, path: str) -> str:
         status, _, body = self.get(path)
@@ -53,6 +46,17 @@ class Server:
     def stop(self, sig: int = signal.SIGINT) -> int:
         self.process.send_signal(sig)
         return self.process.wait(timeout=5)
+
+
+def http_get(port: int, path: str, method: str = "GET", timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    """One request with the path sent exactly as given (no normalization, no redirects followed)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
 
 
 def free_port() -> int:
@@ -224,6 +228,68 @@ def test_a_broken_template_shows_its_error_while_the_last_good_site_is_served(tm
         broken.unlink()
         news = json.loads(server.get(f"/__livereload/{news['epoch']}", timeout=30)[2])
         assert news["error"] is None
+        assert server.stop() == 0
+
+
+def test_requests_during_rebuilds_never_miss(tmp_path: Path) -> None:
+    root = seeded(tmp_path)
+    with serving(root) as server:
+        statuses: list[tuple[str, int]] = []
+        done = threading.Event()
+
+        def hammer() -> None:
+            while not done.is_set():
+                for path in (PAPER_URL, "/", "/static/style.css", "/tags/"):
+                    statuses.append((path, server.get(path)[0]))
+
+        clients = [threading.Thread(target=hammer) for _ in range(2)]
+        for client in clients:
+            client.start()
+        for n in range(8):  # each edit is a rebuild that swaps site/ while the clients read it
+            edit_title(root, f"Edit number {n}")
+            wait_until(lambda n=n: f"Edit number {n}<" in server.text(PAPER_URL), 5.0)
+        done.set()
+        for client in clients:
+            client.join()
+        assert len(statuses) > 50
+        assert [s for s in statuses if s[1] != 200] == []
+        assert server.stop() == 0
+
+
+def test_a_request_in_the_swap_gap_waits_for_the_build(tmp_path: Path) -> None:
+    """site/ missing while a build runs (between the two renames of the swap): the request waits, then gets 200."""
+    from generator.build import SiteFolder
+    from generator.serve import State, _Server
+
+    folder = SiteFolder(tmp_path)
+    state = State()
+    state.begin()
+    server = _Server(("127.0.0.1", 0), folder, state)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result: list[tuple[int, bytes]] = []
+        request = threading.Thread(target=lambda: result.append(http_get(server.server_port, "/page/")[::2]))
+        request.start()
+        time.sleep(0.3)
+        assert not result, "answered while site/ was missing and a build was running"
+        (tmp_path / "site" / "page").mkdir(parents=True)
+        (tmp_path / "site" / "page" / "index.html").write_text("<p>swapped in</p>", encoding="utf-8")
+        state.finish(True, None, "/")
+        request.join(timeout=5)
+        assert result and result[0][0] == 200 and b"swapped in" in result[0][1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_new_base_url_in_site_yaml_moves_the_site(tmp_path: Path) -> None:
+    root = seeded(tmp_path)
+    with serving(root) as server:
+        assert server.get("/")[0] == 200
+        (root / "site.yaml").write_text("base_url: /docs/\n", encoding="utf-8")
+        wait_until(lambda: server.get("/")[0] == 302, 5.0)
+        assert server.get("/")[1]["location"] == "/docs/"
+        assert 'href="/docs/static/style.css"' in server.text("/docs/")
         assert server.stop() == 0
 
 

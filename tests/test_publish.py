@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def test_every_workflow_passes_actionlint() -> None:
     assert WORKFLOWS, "no workflows found"
     binary = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
     assert binary, "actionlint is missing: pip install -e '.[test]'"
+    if os.environ.get("CI") == "true":  # CI checks the shell steps too (.ci/run installs shellcheck)
+        assert shutil.which("shellcheck"), "CI=true but shellcheck is missing"
     result = subprocess.run([binary, "-no-color", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -11,6 +11,7 @@ SITE_YAML = """\
 title: Paper Digest
 description: A daily digest of research papers.
 # Where the site is published: https://user.github.io/repo/ for a project page, or / at a domain root.
+# Feeds, sitemap.xml and canonical links need an absolute base_url (https://...); with a path they are left out.
 base_url: /
 theme: default
 language: en
@@ -25,7 +26,6 @@ tag_rules: {}
 #  reasoning: [reasoning, chain-of-thought]
 # A custom domain (e.g. papers.example.org): the build writes it to site/CNAME. On GitHub Pages deployed by
 # Actions, also set it under Settings > Pages > Custom domain, and use https://papers.example.org/ as base_url.
-# Feeds, sitemap.xml and canonical links need an absolute base_url (https://...); with a path they are left out.
 cname: null
 """
 

@@ -1,4 +1,5 @@
-"""Publishing extras, planned as pages like any other: Atom feeds, sitemap.xml, robots.txt, .nojekyll, CNAME.
+"""Publishing extras, planned as pages like any other: Atom feeds, sitemap.xml, robots.txt, .nojekyll, CNAME;
+and the schema.org data of paper pages' JSON-LD.
 
 Atom ids and sitemap locations must be absolute URLs, so the feeds and the sitemap are made only when base_url
 has a scheme and host (``https://user.github.io/repo/``); with a path-only base_url (the default ``/``) they are

@@ -107,13 +107,8 @@ class Renderer:
         )
         self._md = make_renderer()
         self._html: dict[tuple[str, str], Markup] = {}
-        self.env.filters.update(
-            markdown=self.markdown,
-            long_date=long_date,
-            snippet=snippet,
-            xml_text=xml_text,
-            scholarly_article=scholarly_article,
-        )
+        self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=snippet)
+        self.env.filters.update(xml_text=xml_text, scholarly_article=scholarly_article)  # feeds and JSON-LD
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

@@ -25,6 +25,7 @@ from generator.urls import output_file, tag_feed_path, tag_path
 
 FEED_SIZE = 50  # entries per feed: enough for a reader that polls daily to miss nothing after a quiet week
 NOT_FOUND = "404.html"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org); about two years of a 70-paper daily digest
 _EPOCH = dt.date(1970, 1, 1)  # the ``updated`` of a feed with no entries yet
 
 # A spec is what pages.plan turns into a Page: (site path, template, context).
@@ -80,7 +81,19 @@ def publishing_pages(site: Site, config: SiteConfig, tags: Mapping[str, str], ht
             (tag_feed_path(slug), "feed.xml", _feed(f"#{name} · {config.title}", tag_path(slug), by_tag[slug]))
         )
     pages = tuple(path for path in html_paths if output_file(path).endswith(".html") and path != NOT_FOUND)
-    specs.append(("sitemap.xml", "sitemap.xml", {"paths": pages}))
+    specs.extend(_sitemaps(pages))
+    return specs
+
+
+def _sitemaps(pages: tuple[str, ...]) -> list[Spec]:
+    """sitemap.xml; past the protocol's limit of URLs per file, an index of sitemap-N.xml files beside it."""
+    if len(pages) <= SITEMAP_LIMIT:
+        return [("sitemap.xml", "sitemap.xml", {"paths": pages})]
+    # At the site root, not in a folder: a sitemap may only list URLs under its own folder.
+    parts = [pages[i : i + SITEMAP_LIMIT] for i in range(0, len(pages), SITEMAP_LIMIT)]
+    names = tuple(f"sitemap-{n}.xml" for n in range(1, len(parts) + 1))
+    specs: list[Spec] = [("sitemap.xml", "sitemap-index.xml", {"sitemaps": names})]
+    specs.extend((name, "sitemap.xml", {"paths": part}) for name, part in zip(names, parts, strict=True))
     return specs
 
 

@@ -249,3 +249,29 @@ def test_bad_cname_names_file_and_line(tmp_path: Path, value: str) -> None:
     result = run_digest("-C", root, "build")
     assert result.returncode == 2
     assert "site.yaml:2" in result.stderr and "cname" in result.stderr and "host name" in result.stderr
+
+
+def test_a_large_site_gets_a_sitemap_index(tmp_path: Path) -> None:
+    """Past 50,000 pages (about two years of daily digests) one sitemap file may not hold them all."""
+    from generator.config import SiteConfig
+    from generator.feeds import SITEMAP_LIMIT, publishing_pages
+    from generator.model import Site
+    from generator.pages import Page
+    from generator.theme import Renderer, find_theme
+
+    config = SiteConfig(base_url=BASE)
+    paths = [f"papers/p{n}/" for n in range(SITEMAP_LIMIT + 5)] + ["404.html", "static/x.css"]
+    specs = {path: (template, context) for path, template, context in publishing_pages(Site({}, ()), config, {}, paths)}
+    renderer = Renderer(find_theme(tmp_path, "default"), config)
+
+    def parse(name: str) -> ET.Element:
+        template, context = specs[name]
+        return ET.fromstring(renderer.render(Page(name, template, context)))
+
+    index = parse("sitemap.xml")
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    children = [loc.text or "" for loc in index.iter(f"{SITEMAP}loc")]
+    assert children == [BASE + "sitemap-1.xml", BASE + "sitemap-2.xml"]
+    locs = [loc.text for name in ("sitemap-1.xml", "sitemap-2.xml") for loc in parse(name).iter(f"{SITEMAP}loc")]
+    assert len(locs) == len(set(locs)) == SITEMAP_LIMIT + 5
+    assert locs[-1] == f"{BASE}papers/p{SITEMAP_LIMIT + 4}/"

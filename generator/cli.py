@@ -22,6 +22,7 @@ from generator.errors import InputError
 from generator.fetch import add_arguments as add_fetch_arguments
 from generator.fetch import run as run_fetch
 from generator.scaffold import new_site
+from generator.serve import serve
 
 log = logging.getLogger("generator")
 
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("fetch", parents=[common], help="download a day's raw digest into digests/")
     add_fetch_arguments(p, _date)
+    p = commands.add_parser("serve", parents=[common], help="build, preview site/ and rebuild on change (live reload)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
 
     p = commands.add_parser("new", parents=[common], help="make a fresh site folder")
     p.add_argument("target", type=Path, metavar="DIR")
@@ -108,6 +112,8 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
         return 0
     if not folder.root.is_dir():
         raise InputError(folder.root, "site folder not found")
+    if args.command == "serve":
+        return serve(folder, args.host, args.port)
     if args.command == "import":
         config = load_config(folder.root, args.config)
         report = import_digests(folder, config, args.files, args.date, args.format)
@@ -128,6 +134,8 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
             f"{report.rendered} rendered, in {seconds:.2f} s -> {folder.output}"
         )
     _tell(report, summary)
+    if config.absolute_base is None:
+        log.info("note: feed.xml, sitemap.xml and canonical links need an absolute base_url (https://...): left out")
     return 0
 
 

@@ -7,6 +7,7 @@ the key and the nearest valid key.
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -36,6 +37,7 @@ class SiteConfig:
     source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     hf_api: str = "https://huggingface.co/api/daily_papers"
     arxiv_api: str = "https://export.arxiv.org/api/query"
+    cname: str | None = None
 
     @property
     def base_path(self) -> str:
@@ -70,6 +72,20 @@ def _base_url(value: Any) -> str:
     if not parts.netloc and not url.startswith("/"):
         raise TypeError("must start with http://, https:// or /")
     return url if url.endswith("/") else url + "/"
+
+
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _cname(value: Any) -> str | None:
+    """A custom domain for GitHub Pages' CNAME file: a bare host name such as papers.example.org."""
+    if value is None:
+        return None
+    host = _text(value).strip().lower().removesuffix(".")
+    labels = host.split(".")
+    if len(host) > 253 or len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise TypeError("must be a host name like papers.example.org (no scheme, port or path)")
+    return host
 
 
 def _timezone(value: Any) -> str:
@@ -121,6 +137,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "source_tags": _source_tags,
     "hf_api": api_url,
     "arxiv_api": api_url,
+    "cname": _cname,
 }
 assert set(_CHECKS) == {f.name for f in fields(SiteConfig)}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.content import Content
+from generator.feeds import publishing_pages
 from generator.model import Digest, Paper, Site
 from generator.slugs import make_slug
 from generator.urls import day_path, output_file, paper_path, tag_path
@@ -112,6 +113,10 @@ def plan(site: Site, config: SiteConfig, global_fingerprint: str) -> list[Page]:
     pages = [*_digest_pages(site, config), *_paper_pages(site, tags), *_tag_pages(site, config, tags)]
     pages.append(Page("archive/", "archive.html", {"months": _months(site.digests)}))
     pages.append(Page("404.html", "404.html", {}))
+    extras = publishing_pages(
+        site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, [p.path for p in pages]
+    )
+    pages.extend(Page(path, template, context) for path, template, context in extras)
     return [dataclasses.replace(p, fingerprint=_fingerprint(global_fingerprint, p)) for p in pages]
 
 

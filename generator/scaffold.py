@@ -11,6 +11,7 @@ SITE_YAML = """\
 title: Paper Digest
 description: A daily digest of research papers.
 # Where the site is published: https://user.github.io/repo/ for a project page, or / at a domain root.
+# Feeds, sitemap.xml and canonical links need an absolute base_url (https://...); with a path they are left out.
 base_url: /
 theme: default
 language: en
@@ -30,6 +31,9 @@ source_tags: {}
 # Where `digest fetch hf` and `digest fetch arxiv` ask (change them to use a mirror or a test server).
 hf_api: https://huggingface.co/api/daily_papers
 arxiv_api: https://export.arxiv.org/api/query
+# A custom domain (e.g. papers.example.org): the build writes it to site/CNAME. On GitHub Pages deployed by
+# Actions, also set it under Settings > Pages > Custom domain, and use https://papers.example.org/ as base_url.
+cname: null
 """
 
 GITIGNORE = "site/\n.site.new/\n.site.old/\n.digest-cache/\n"

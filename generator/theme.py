@@ -19,6 +19,7 @@ from markupsafe import Markup
 from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
+from generator.feeds import scholarly_article, xml_text
 from generator.markdown import Markdown
 from generator.pages import Page
 from generator.urls import Urls
@@ -107,6 +108,7 @@ class Renderer:
         self._html: dict[tuple[str, str], Markup] = {}
         self._text: dict[str, str] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
+        self.env.filters.update(xml_text=xml_text, scholarly_article=scholarly_article)  # feeds and JSON-LD
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

@@ -28,6 +28,10 @@ def tag_path(tag_slug: str, page: int = 1) -> str:
     return f"tags/{tag_slug}/" if page == 1 else f"tags/{tag_slug}/page/{page}/"
 
 
+def tag_feed_path(tag_slug: str) -> str:
+    return f"tags/{tag_slug}/feed.xml"
+
+
 def output_file(path: str) -> str:
     """The file in site/ that serves ``path``."""
     return path + "index.html" if path.endswith("/") or not path else path
@@ -47,8 +51,9 @@ class Urls:
         base = (self.absolute_base or self.base_path).rstrip("/") + "/"
         return base + quote(path, safe="/#?=&%")
 
-    def paper(self, paper: Paper | str) -> str:
-        return self(paper_path(paper if isinstance(paper, str) else paper.slug))
+    def paper(self, paper: Paper | str, absolute: bool = False) -> str:
+        path = paper_path(paper if isinstance(paper, str) else paper.slug)
+        return self.absolute(path) if absolute else self(path)
 
     def day(self, date: dt.date) -> str:
         return self(day_path(date))
@@ -58,6 +63,10 @@ class Urls:
 
     def month(self, year: int, month: int) -> str:
         return self(month_path(year, month))
+
+    def feed(self, tag_slug: str | None = None) -> str:
+        """The site's Atom feed, or a tag's."""
+        return self(tag_feed_path(tag_slug) if tag_slug else "feed.xml")
 
     def static(self, name: str) -> str:
         return self(f"static/{name}")

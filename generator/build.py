@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import bibtex
 from generator.config import SiteConfig
 from generator.content import Content, fingerprint, load_content, with_writes
 from generator.digests import read_digest
@@ -20,6 +21,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import DigestFile
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, plan
+from generator.related import related_papers
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -163,11 +165,20 @@ def _render(
     progress: Progress | None,
 ) -> _Outputs:
     site = build_site(content)
-    pages = plan(site, config, theme_fingerprint(theme, config))
+    started = time.perf_counter()
+    related = related_papers(site.papers, folder.cache / "related.pickle")
+    report.timings["related papers"] = time.perf_counter() - started
+    citations = bibtex.entries(site)
+    pages = plan(site, config, theme_fingerprint(theme, config), related, citations)
     previous = _read_manifest(folder)
     renderer = Renderer(theme, config)
     files: dict[str, Source] = {}
     manifest = {page.file: page.fingerprint for page in pages}
+    bibs = bibtex.bib_files(site, citations)
+    manifest.update((name, fingerprint(data)) for name, data in bibs.items())
+    for name, data in bibs.items():
+        if not _reusable(folder, previous, manifest, name, files):
+            files[name] = data
     manifest.update((name, fingerprint(path.read_bytes())) for name, path in static_files(theme))
     for number, page in enumerate(pages, start=1):
         if not _reusable(folder, previous, manifest, page.file, files):

@@ -20,7 +20,9 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.markdown import make_renderer, render_markdown
+from generator.mathml import inline_math, plain_math
 from generator.pages import Page
+from generator.slugs import make_slug
 from generator.urls import Urls
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -107,6 +109,7 @@ class Renderer:
         self._md = make_renderer()
         self._html: dict[tuple[str, str], Markup] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=snippet)
+        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=make_slug)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

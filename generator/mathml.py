@@ -18,7 +18,7 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 # Inline math as the Markdown renderer (dollarmath, no spaces inside, no digit after) reads it in abstracts.
-MATH_RE = re.compile(r"\$\$(?=\S)(.+?)(?<=\S)\$\$|(?<![\\\d$])\$(?=[^\s$])(.+?)(?<=[^\s\\])\$(?![\d$])")
+MATH_RE = re.compile(r"\$\$(?=\S)([^$]+?)(?<=\S)\$\$|(?<![\\\d$])\$(?=[^\s$])([^$]+?)(?<=[^\s\\])\$(?![\d$])")
 _ELEMENT_NAMES = (
     "math mi mn mo ms mspace mtext mrow mfrac msqrt mroot mstyle merror mpadded mphantom msub msup msubsup munder "
     "mover munderover mmultiscripts mprescripts none mtable mtr mtd menclose semantics annotation"

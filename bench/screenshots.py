@@ -3,7 +3,8 @@
     python bench/screenshots.py SITE_DIR OUT_DIR PATH [PATH ...]
 
 Serves SITE_DIR on 127.0.0.1 with Python's http.server for the duration, and writes
-OUT_DIR/<name>-<phone|desktop>-<light|dark>.png for each site PATH (e.g. ``papers/x/``).
+OUT_DIR/<name>-<phone|desktop>-<light|dark>.png for each site PATH (e.g. ``papers/x/``); ``--keys`` presses
+keys first (to show keyboard triage).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--keys", default="", help="keys to press after loading, space-separated (e.g. 'j j ?')")
+    parser.add_argument("--suffix", default="", help="added to file names, e.g. '-triage'")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -59,7 +62,10 @@ def main() -> None:
                     page = context.new_page()
                     for path in args.paths:
                         page.goto(f"http://127.0.0.1:{port}/{path}")
-                        name = path.strip("/").replace("/", "_") or "home"
+                        for key in args.keys.split():
+                            page.keyboard.press(key)
+                        page.wait_for_timeout(400 if args.keys else 0)  # smooth scrolling settles
+                        name = (path.strip("/").replace("/", "_") or "home") + args.suffix
                         page.screenshot(path=str(args.out / f"{name}-{device}-{scheme}.png"), full_page=args.full_page)
                     context.close()
             browser.close()

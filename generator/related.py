@@ -19,9 +19,11 @@ Ties are broken by slug, so the result is deterministic.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +37,8 @@ TOP_K = 5
 MAX_DF = 0.1  # share of papers a term may appear in; more common terms are stop words of the field
 MIN_PAPERS_FOR_MAX_DF = 50  # below this a "common" term is noise of a small sample, so keep them all
 REFIT_GROWTH = 0.10
-BLOCK = 256  # rows per product block: bounds memory to BLOCK x papers floats
+BLOCK = 256  # rows per product block: bounds memory to BLOCK x papers floats (per worker)
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 _CACHE_VERSION = 1
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
 _STOP_WORDS = """a about above after again against all also an and any are as at be because been before being below
@@ -79,18 +82,36 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}\n{paper.title}\n{paper.abstract}\n{words}"
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased words of two letters or more, stop words out, plurals folded ("curses" -> "curse")."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP:
-            continue
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-        out.append(word)
-    return out
+def term(word: str) -> str | None:
+    """A lower-cased word as an index term: stop words out (None), plurals folded ("curses" -> "curse")."""
+    if word in _STOP:
+        return None
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _columns(texts: Iterable[str], columns: dict[str, int], grow: bool) -> tuple[list[int], list[int]]:
+    """Every text's words as columns (-1 for words left out), flat, with each text's length.
+
+    Each distinct word is made a term once (``seen``); with ``grow`` new terms get new columns.
+    """
+    seen: dict[str, int] = {}
+    flat: list[int] = []
+    lengths: list[int] = []
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        for word in set(words).difference(seen):
+            t = term(word)
+            if t is None:
+                seen[word] = -1
+            else:
+                seen[word] = columns.setdefault(t, len(columns)) if grow else columns.get(t, -1)
+        flat.extend([seen[w] for w in words])
+        lengths.append(len(words))
+    return flat, lengths
 
 
 def _hash(text: str) -> str:
@@ -100,8 +121,7 @@ def _hash(text: str) -> str:
 def fit(texts: Sequence[str]) -> tuple[Model, Matrix]:
     """A model fitted to ``texts`` and their rows under it."""
     provisional: dict[str, int] = {}
-    docs = [[provisional.setdefault(t, len(provisional)) for t in tokens(x)] for x in texts]
-    counts = _count_matrix(docs, len(provisional))
+    counts = _count_matrix(*_columns(texts, provisional, grow=True), len(provisional))
     df = np.bincount(counts.indices, minlength=len(provisional))
     keep = df >= 2  # a word of one paper cannot relate it to another
     if len(texts) >= MIN_PAPERS_FOR_MAX_DF:
@@ -117,17 +137,16 @@ def fit(texts: Sequence[str]) -> tuple[Model, Matrix]:
 
 def vectorize(model: Model, texts: Iterable[str]) -> Matrix:
     """Rows for ``texts`` under a fitted model; words it does not know are left out."""
-    vocabulary = model.vocabulary
-    docs = [[c for c in (vocabulary.get(t) for t in tokens(x)) if c is not None] for x in texts]
-    counts = _count_matrix(docs, len(vocabulary))
+    counts = _count_matrix(*_columns(texts, dict(model.vocabulary), grow=False), len(model.vocabulary))
     return _weigh(counts, model.idf)
 
 
-def _count_matrix(docs: list[list[int]], width: int) -> Matrix:
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    cols = np.fromiter((c for d in docs for c in d), dtype=np.int64, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(len(docs)), lengths)
-    counts = sp.coo_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(docs), width))
+def _count_matrix(flat: list[int], lengths: list[int], width: int) -> Matrix:
+    cols = np.array(flat, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    known = cols >= 0
+    cols, rows = cols[known], rows[known]
+    counts = sp.coo_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(lengths), width))
     matrix = counts.tocsr()  # sums repeated words into term counts
     matrix.sum_duplicates()
     matrix.sort_indices()
@@ -147,15 +166,24 @@ def _weigh(counts: Matrix, idf: npt.NDArray[np.float32]) -> Matrix:
 def top_neighbours(
     queries: Matrix, query_index: npt.NDArray[np.int64], rows: Matrix, k: int = TOP_K
 ) -> list[list[tuple[int, float]]]:
-    """For each query row, the ``k`` rows (by index) most similar to it, itself excluded; ties to the lower index."""
+    """For each query row, the ``k`` rows (by index) most similar to it, itself excluded; ties to the lower index.
+
+    Blocks of rows are independent, and scipy and numpy release the GIL in their loops, so threads share them out;
+    results are gathered in block order, so the outcome does not depend on scheduling.
+    """
     transposed = rows.T.tocsr()
-    found: list[list[tuple[int, float]]] = []
-    for start in range(0, queries.shape[0], BLOCK):
-        block = (queries[start : start + BLOCK] @ transposed).toarray()
+
+    def block(start: int) -> list[list[tuple[int, float]]]:
+        scores = (queries[start : start + BLOCK] @ transposed).toarray()
         own = query_index[start : start + BLOCK]
-        block[np.arange(len(own)), own] = 0
-        found.extend(_best(block, k))
-    return found
+        scores[np.arange(len(own)), own] = 0
+        return _best(scores, k)
+
+    starts = range(0, queries.shape[0], BLOCK)
+    if len(starts) < 2:
+        return [pairs for start in starts for pairs in block(start)]
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(starts))) as pool:
+        return [pairs for found in pool.map(block, starts) for pairs in found]
 
 
 def _best(scores: npt.NDArray[np.float32], k: int) -> list[list[tuple[int, float]]]:

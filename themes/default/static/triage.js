@@ -36,7 +36,7 @@
     var li = papers[current];
     li.classList.add("is-current");
     li.focus({ preventScroll: true });
-    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    li.scrollIntoView({ block: "start", behavior: "smooth" });
   }
 
   function flash(li, message) {

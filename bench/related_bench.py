@@ -1,5 +1,6 @@
 """Time related papers on synthetic archives: a full computation at 10,000 and 50,000 papers, and one new day
-of 100 papers added to 10,000 (the incremental path). Prints seconds; run with ``python bench/related_bench.py``.
+of 100 papers added to 10,000 (the incremental path, in memory and through the cache file as a build does).
+Prints seconds; run with ``python bench/related_bench.py``.
 
 The synthetic abstracts mimic real ones where it matters for cost: a Zipf-distributed general vocabulary of
 40,000 words plus a topic vocabulary per paper (300 topics), 10-word titles and 160-word abstracts.
@@ -10,12 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 from generator.model import Paper
-from generator.related import compute
+from generator.related import compute, related_papers, save_state
 
 WORDS = 40_000
 TOPICS = 300
@@ -64,8 +67,15 @@ def main() -> None:
         papers = synthetic(size, seed=size)
         state = _timed(f"full, {size:,} papers", papers)
         if size == 10_000:
-            papers |= synthetic(100, seed=1, first=size)
-            _timed(f"one new day (100) added to {size:,}", papers, state)
+            grown = papers | synthetic(100, seed=1, first=size)
+            _timed(f"one new day (100) added to {size:,}", grown, state)
+            with tempfile.TemporaryDirectory() as folder:
+                cache = Path(folder) / "related.pickle"
+                save_state(cache, state)  # type: ignore[arg-type]
+                start = time.perf_counter()
+                related_papers(grown, cache)
+                took = time.perf_counter() - start
+                print(f"{'  the same through the cache file':<40} {took:7.2f} s ({cache.stat().st_size / 1e6:.0f} MB)")
 
 
 if __name__ == "__main__":

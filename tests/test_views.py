@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.views import month_of, week_of
+from generator.model import Paper
+from generator.views import month_of, upvotes, week_of
 from tests.conftest import broken_links, build_ok, soup
 from tests.reading import build_reading_site
 
@@ -89,3 +90,19 @@ def test_iso_weeks_cross_the_year() -> None:
     assert week_of(dt.date(2024, 12, 30)) == (2025, 1)
     assert week_of(dt.date(2021, 1, 3)) == (2020, 53)
     assert month_of(dt.date(2024, 12, 30)) == (2024, 12)
+
+
+def test_upvotes_read_defensively() -> None:
+    def with_upvotes(value: object) -> Paper:
+        return Paper("p", "T", dt.date(2025, 1, 1), "", extra={"upvotes": value})
+
+    assert [upvotes(with_upvotes(v)) for v in (7, "12", 3.0, True, "many", None, 2.5)] == [
+        7,
+        12,
+        3,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert upvotes(Paper("p", "T", dt.date(2025, 1, 1), "")) is None

@@ -39,7 +39,7 @@ MIN_PAPERS_FOR_MAX_DF = 50  # below this a "common" term is noise of a small sam
 REFIT_GROWTH = 0.10
 BLOCK = 256  # rows per product block: bounds memory to BLOCK x papers floats (per worker)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-_CACHE_VERSION = 1
+_CACHE_VERSION = 1  # bump when term(), paper_text() or the weighting change: cached rows would not match
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
 _STOP_WORDS = """a about above after again against all also an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having here how
@@ -226,9 +226,9 @@ def _named(slugs: Sequence[str], pairs: Sequence[tuple[int, float]]) -> Neighbou
 
 
 def _update(previous: State, slugs: tuple[str, ...], hashes: tuple[str, ...], texts: Mapping[str, str]) -> State:
-    old = {s: (i, h) for i, (s, h) in enumerate(zip(previous.slugs, previous.hashes, strict=True))}
-    kept = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s, (0, ""))[1] == h]
-    added = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s, (0, ""))[1] != h]
+    old = dict(zip(previous.slugs, previous.hashes, strict=True))
+    kept = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s) == h]
+    added = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s) != h]
     gone = set(previous.slugs) - {slugs[i] for i in kept}
     rows = _assemble(previous, slugs, kept, added, texts)
     # Lists that held a paper now gone or edited are computed again in full, like the new papers' own.

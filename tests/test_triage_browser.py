@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -129,3 +130,20 @@ def test_copy_button_on_paper_page(page: Page) -> None:
     page.get_by_role("button", name="Copy BibTeX").click()
     expect(page.locator(".copy-status")).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()").startswith("@misc{vaswani2017attention,")
+
+
+def test_read_list_export_and_import(page: Page, tmp_path: Path) -> None:
+    page.goto("/date/2025-06-02/")
+    page.keyboard.press("?")
+    upload = tmp_path / "read.json"
+    upload.write_text('{"read": ["a-hostile-title-script", 42]}', encoding="utf-8")
+    page.set_input_files("dialog.triage-help input[type=file]", str(upload))
+    expect(page.locator("dialog .triage-status")).to_have_text("Imported 1 paper.")
+    expect(page.locator("#a-hostile-title-script")).to_have_class("paper is-read")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export read list").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert json.loads(exported) == {"read": ["a-hostile-title-script"]}
+    upload.write_text("not json", encoding="utf-8")
+    page.set_input_files("dialog.triage-help input[type=file]", str(upload))
+    expect(page.locator("dialog .triage-status")).to_have_text("That file is not a read list.")

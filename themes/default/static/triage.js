@@ -72,10 +72,11 @@
       var list = Array.isArray(data) ? data : data && data.read;
       if (!Array.isArray(list)) { throw new Error("no list"); }
       var set = readSet();
-      list.forEach(function (s) { if (typeof s === "string") { set.add(s); } });
+      var slugs = list.filter(function (s) { return typeof s === "string"; });
+      slugs.forEach(function (s) { set.add(s); });
       saveSet(set);
       showRead();
-      dialog.querySelector(".triage-status").textContent = "Imported " + list.length + " papers.";
+      dialog.querySelector(".triage-status").textContent = "Imported " + slugs.length + (slugs.length === 1 ? " paper." : " papers.");
     }).catch(function () { dialog.querySelector(".triage-status").textContent = "That file is not a read list."; });
   }
 
@@ -96,6 +97,7 @@
       dialog.querySelector("[data-act=export]").addEventListener("click", exportRead);
       dialog.querySelector("input[type=file]").addEventListener("change", function (e) {
         if (e.target.files[0]) { importRead(e.target.files[0]); }
+        e.target.value = "";  // so that choosing the same file again imports it again
       });
       document.body.appendChild(dialog);
     }

@@ -49,11 +49,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         folder = Path(tmp)
         files = write_corpus(folder, args.papers)
-        print(f"# {args.papers} papers over {len(files)} days; {dt.date.today()}, {platform.machine()}, "
-              f"{os.cpu_count()} cores, Python {platform.python_version()}")
+        print(
+            f"# {args.papers} papers over {len(files)} days; {dt.date.today()}, {platform.machine()}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}"
+        )
         seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(f"full build (digests -> content -> site): {seconds:6.2f} s  {args.papers / seconds:7.0f} papers/s  "
-              f"peak {peak:4.0f} MB")
+        print(
+            f"full build (digests -> content -> site): {seconds:6.2f} s  {args.papers / seconds:7.0f} papers/s  "
+            f"peak {peak:4.0f} MB"
+        )
         pages = sum(1 for _ in (folder / "site").rglob("*.html"))
         print(f"  pages written: {pages}")
         seconds, peak = timed([*digest, "-C", str(folder), "build"])
@@ -64,8 +68,10 @@ def main() -> None:
         for cache in (folder / ".digest-cache").glob("*"):
             cache.unlink()
         seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(f"render-only build, no cache (content/ -> site): {seconds:6.2f} s  "
-              f"{args.papers / seconds:7.0f} papers/s  peak {peak:4.0f} MB")
+        print(
+            f"render-only build, no cache (content/ -> site): {seconds:6.2f} s  "
+            f"{args.papers / seconds:7.0f} papers/s  peak {peak:4.0f} MB"
+        )
         if args.keep:
             keep = Path(tempfile.mkdtemp(prefix="digest-bench-kept-"))
             os.rename(folder, keep)

@@ -51,8 +51,13 @@ def paper(rng: random.Random, number: int) -> tuple[str, str]:
         template = rng.choice(_PHRASES)
         sentences.append(
             template.format(
-                a=name, x=_phrase(rng, 3), y=_phrase(rng, 2), z=_phrase(rng, 2),
-                n=rng.randint(2, 12), p=rng.randint(2, 30), slug=name.lower(),
+                a=name,
+                x=_phrase(rng, 3),
+                y=_phrase(rng, 2),
+                z=_phrase(rng, 2),
+                n=rng.randint(2, 12),
+                p=rng.randint(2, 30),
+                slug=name.lower(),
             )
         )
     return title, " ".join(sentences)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import bibtex
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
@@ -22,6 +23,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, plan
+from generator.related import related_papers
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -195,11 +197,21 @@ def _render(
     if previous.get("inputs") == inputs and all((folder.output / f).is_file() for f in previous["files"]):
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
-    pages = plan(build_site(content), config, global_fingerprint)
+    site = build_site(content)
+    started = time.perf_counter()
+    related = related_papers(site.papers, folder.cache / "related.pickle")
+    report.timings["related papers"] = time.perf_counter() - started
+    citations = bibtex.entries(site)
+    pages = plan(site, config, global_fingerprint, related, citations)
     old: dict[str, str] = previous.get("files", {})
     renderer = Renderer(theme, config)
     files: dict[str, Source] = {}
     manifest = {page.file: page.fingerprint for page in pages}
+    bibs = bibtex.bib_files(site, citations)
+    manifest.update((name, fingerprint(data)) for name, data in bibs.items())
+    for name, data in bibs.items():
+        if not _reusable(folder, old, manifest, name, files):
+            files[name] = data
     manifest.update((name, fingerprint(path.read_bytes())) for name, path in static_files(theme))
     for number, page in enumerate(pages, start=1):
         if not _reusable(folder, old, manifest, page.file, files):

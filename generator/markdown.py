@@ -1,7 +1,8 @@
 """Markdown to HTML with markdown-it-py: CommonMark, tables, footnotes, bare links; raw HTML off.
 
-``$...$`` and ``$$...$$`` are kept intact (escaped, in ``span.math``) for a math renderer; a dollar sign
-next to a digit or a space stays text, so prices are not mistaken for math.
+``$...$`` and ``$$...$$`` are rendered to MathML at build time (generator/mathml.py), or kept as escaped
+source in ``span.math`` when they cannot be; a dollar sign next to a digit or a space stays text, so prices
+are not mistaken for math.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.mathml import math_html
 
-def _math(open_: str, close: str, tag: str, kind: str) -> Any:
+
+def _math(tag: str, display: bool) -> Any:
     def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        source = escapeHtml(tokens[idx].content.strip())
-        return f'<{tag} class="math math-{kind}">{open_}{source}{close}</{tag}>' + ("\n" if tag == "div" else "")
+        return math_html(tokens[idx].content, display, tag) + ("\n" if tag == "div" else "")
 
     return render
 
@@ -34,10 +35,10 @@ def make_renderer(linkify: bool = True) -> MarkdownIt:
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     )
-    md.add_render_rule("math_inline", _math("$", "$", "span", "inline"))
-    md.add_render_rule("math_inline_double", _math("$$", "$$", "span", "display"))
-    md.add_render_rule("math_block", _math("$$", "$$", "div", "display"))
-    md.add_render_rule("math_block_label", _math("$$", "$$", "div", "display"))
+    md.add_render_rule("math_inline", _math("span", display=False))
+    md.add_render_rule("math_inline_double", _math("span", display=True))
+    md.add_render_rule("math_block", _math("div", display=True))
+    md.add_render_rule("math_block_label", _math("div", display=True))
     return md
 
 
@@ -103,8 +104,11 @@ def plain_text(md: MarkdownIt, source: str) -> str:
     parts = []
     for token in md.parse(source):
         for child in token.children or ():
-            if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            if child.type in ("text", "code_inline"):
                 parts.append(child.content)
+            elif child.type in ("math_inline", "math_inline_double"):  # kept as TeX for the math filter
+                fence = "$$" if child.type == "math_inline_double" else "$"
+                parts.append(f"{fence}{child.content}{fence}")
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
         if token.type in ("paragraph_close", "heading_close", "math_block"):

@@ -20,6 +20,7 @@ from generator.feeds import publishing_pages
 from generator.model import Digest, Paper, Site
 from generator.slugs import make_slug
 from generator.urls import day_path, output_file, paper_path, tag_path
+from generator.views import author_pages, period_pages
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,18 @@ def collect_tags(site: Site) -> Tags:
     return Tags({slug: Tag(slug, sorted(names[slug])[0], counts[slug]) for slug in sorted(names)}, slug_of)
 
 
-def plan(site: Site, config: SiteConfig, global_fingerprint: str) -> list[Page]:
-    """Every page of the site, in a fixed order, fingerprinted."""
+def plan(
+    site: Site,
+    config: SiteConfig,
+    global_fingerprint: str,
+    related: Mapping[str, tuple[str, ...]] | None = None,
+    bibtex: Mapping[str, str] | None = None,
+) -> list[Page]:
+    """Every page of the site, in a fixed order, fingerprinted; ``related`` and ``bibtex`` are by paper slug."""
     tags = collect_tags(site)
-    pages = [*_digest_pages(site, config), *_paper_pages(site, tags), *_tag_pages(site, config, tags)]
+    pages = [*_digest_pages(site, config), *_paper_pages(site, tags, related or {}, bibtex or {})]
+    pages.extend(_tag_pages(site, config, tags))
+    pages.extend(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))
     pages.append(Page("archive/", "archive.html", {"months": _months(site.digests)}))
     pages.append(Page("404.html", "404.html", {}))
     extras = publishing_pages(
@@ -146,13 +155,14 @@ def _digest_pages(site: Site, config: SiteConfig) -> Iterator[Page]:
         )
 
 
-def _paper_pages(site: Site, tags: Tags) -> Iterator[Page]:
+def _paper_pages(
+    site: Site, tags: Tags, related: Mapping[str, tuple[str, ...]], bibtex: Mapping[str, str]
+) -> Iterator[Page]:
     for paper in site.papers.values():
-        yield Page(
-            paper_path(paper.slug),
-            "paper.html",
-            {"paper": paper, "days": site.days_of.get(paper.slug, ()), "tags": tags.of(paper)},
-        )
+        context = {"paper": paper, "days": site.days_of.get(paper.slug, ()), "tags": tags.of(paper)}
+        context["related"] = tuple(site.papers[s] for s in related.get(paper.slug, ()) if s in site.papers)
+        context["bibtex"] = bibtex.get(paper.slug, "")
+        yield Page(paper_path(paper.slug), "paper.html", context)
 
 
 def _newest_first(papers: list[Paper]) -> list[Paper]:

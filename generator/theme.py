@@ -21,7 +21,9 @@ from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.feeds import scholarly_article, xml_text
 from generator.markdown import Markdown
+from generator.mathml import inline_math, plain_math
 from generator.pages import Page
+from generator.slugs import make_slug
 from generator.urls import Urls
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -109,6 +111,7 @@ class Renderer:
         self._text: dict[str, str] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.filters.update(xml_text=xml_text, scholarly_article=scholarly_article)  # feeds and JSON-LD
+        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=make_slug)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

@@ -21,7 +21,24 @@ def day_path(date: dt.date) -> str:
 
 
 def month_path(year: int, month: int) -> str:
-    return f"archive/#{year:04d}-{month:02d}"
+    return f"month/{year:04d}-{month:02d}/"
+
+
+def week_path(year: int, week: int) -> str:
+    """An ISO week (``year`` is the ISO year, which can differ from the calendar year near New Year)."""
+    return f"week/{year:04d}-W{week:02d}/"
+
+
+def author_path(author_slug: str) -> str:
+    return f"authors/{author_slug}/"
+
+
+def bib_path(slug: str) -> str:
+    return f"papers/{slug}/{slug}.bib"
+
+
+def day_bib_path(date: dt.date) -> str:
+    return f"date/{date.isoformat()}/{date.isoformat()}.bib"
 
 
 def tag_path(tag_slug: str, page: int = 1) -> str:
@@ -67,6 +84,18 @@ class Urls:
     def feed(self, tag_slug: str | None = None) -> str:
         """The site's Atom feed, or a tag's."""
         return self(tag_feed_path(tag_slug) if tag_slug else "feed.xml")
+
+    def week(self, year: int, week: int) -> str:
+        return self(week_path(year, week))
+
+    def author(self, author_slug: str) -> str:
+        return self(author_path(author_slug))
+
+    def bib(self, paper: Paper | str) -> str:
+        return self(bib_path(paper if isinstance(paper, str) else paper.slug))
+
+    def day_bib(self, date: dt.date) -> str:
+        return self(day_bib_path(date))
 
     def static(self, name: str) -> str:
         return self(f"static/{name}")

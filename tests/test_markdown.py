@@ -40,11 +40,12 @@ def test_every_seed_abstract_renders_exactly() -> None:
         assert rendered_text(escape_text(abstract)) == abstract
 
 
-def test_math_is_kept_intact_for_the_math_renderer() -> None:
-    html = render_markdown(MD, escape_text(r"Let $\{x_i\}_{i=1}^n$ and $$a*b$$ cost $5."))
-    assert r'<span class="math math-inline">$\{x_i\}_{i=1}^n$</span>' in html
-    assert '<span class="math math-display">$$a*b$$</span>' in html
-    assert "cost $5." in html
+def test_math_survives_escaping_and_prices_stay_text() -> None:
+    soup = BeautifulSoup(render_markdown(MD, escape_text(r"Let $\{x_i\}_{i=1}^n$ and $$a*b$$ cost $5.")), "html.parser")
+    inline, display = soup.select("span.math")
+    assert inline.find("msub") and inline.find("msubsup")  # x_i and }_{i=1}^n: escaping did not touch the TeX
+    assert display.find("math")["display"] == "block" and display.find("mo").get_text() == "*"
+    assert soup.get_text().strip().endswith("cost $5.")
 
 
 def test_markdown_features_and_no_raw_html() -> None:

@@ -20,6 +20,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import DigestFile
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, plan
+from generator.search import search_files
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -178,6 +179,11 @@ def _render(
     for name, path in static_files(theme):
         if not _reusable(folder, previous, manifest, name, files):
             files[name] = path
+            report.rendered += 1
+    for name, data in search_files(site, folder.cache / "search").items():
+        manifest[name] = fingerprint(data)
+        if not _reusable(folder, previous, manifest, name, files):
+            files[name] = data
             report.rendered += 1
     report.papers, report.days, report.pages = len(site.papers), len(site.digests), len(pages)
     report.up_to_date = report.rendered == 0 and previous == manifest

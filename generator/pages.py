@@ -101,6 +101,7 @@ def plan(site: Site, config: SiteConfig, global_fingerprint: str) -> list[Page]:
     pages = [*_digest_pages(site, config), *_paper_pages(site, tags), *_tag_pages(site, config, tags)]
     pages.append(Page("archive/", "archive.html", {"months": _months(site.digests)}))
     pages.append(Page("404.html", "404.html", {}))
+    pages.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     return [dataclasses.replace(p, fingerprint=_fingerprint(global_fingerprint, p)) for p in pages]
 
 

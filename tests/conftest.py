@@ -71,7 +71,7 @@ def resolve_link(site: Path, base_path: str, page: Path, link: str) -> Path | No
     page_url = "/" + page.relative_to(site).as_posix()
     page_url = base_path.rstrip("/") + page_url
     target = urlsplit(urljoin(page_url, link))
-    if target.scheme in ("http", "https", "mailto") and target.netloc or link.startswith("#"):
+    if (target.scheme in ("http", "https", "mailto") and target.netloc) or link.startswith("#"):
         return None
     path = unquote(target.path)
     assert path.startswith(base_path), f"{page}: link {link!r} is outside the base path {base_path!r}"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,18 +200,18 @@ def analyse(name: str, first: int, papers: Sequence[Paper]) -> Period:
     """Postings of one period, documents numbered from ``first``, doc numbers delta-coded per list."""
     postings: Postings = {}
     lengths = [0] * len(FIELDS)
-    last: dict[tuple[str, int], int] = {}
+    lasts: list[dict[str, int]] = [{} for _ in FIELDS]  # per field: the last document seen with each term
     for number, paper in enumerate(papers, start=first):
         for field, text in enumerate(field_texts(paper)):
             found = terms(text)
-            lengths[field] += len(found)
-            frequencies: dict[str, int] = defaultdict(int)
-            for term in found:
-                frequencies[term] += 1
-            for term, tf in frequencies.items():
-                lists = postings.setdefault(term, [[] for _ in FIELDS])
-                lists[field] += (number - last.get((term, field), 0), tf, len(found))
-                last[term, field] = number
+            size, last = len(found), lasts[field]
+            lengths[field] += size
+            for term, tf in Counter(found).items():
+                lists = postings.get(term)
+                if lists is None:
+                    lists = postings[term] = [[] for _ in FIELDS]
+                lists[field] += (number - last.get(term, 0), tf, size)
+                last[term] = number
     return Period(name, first, len(papers), postings, lengths)
 
 

@@ -140,8 +140,11 @@ class Parts:
 
     def index(self, text: str) -> Index:
         """A lunr.py Index holding every term the query ``text`` can match, with whole-archive weights."""
+        return self.index_of(needed_buckets(self.manifest["buckets"], text))
+
+    def index_of(self, buckets: set[str]) -> Index:
         postings: dict[str, list[list[int]]] = {}
-        for name in self.files_for(needed_buckets(self.manifest["buckets"], text)):
+        for name in self.files_for(buckets):
             self.loaded.append(name)
             for term, lists in json.loads((self.root / name).read_bytes()).items():
                 merged = postings.setdefault(term, [[] for _ in self.fields])

@@ -50,6 +50,12 @@
   function stem(word) {
     return lunr.stemmer(new lunr.Token(word)).toString();
   }
+  // The index terms of a text as this page derives them: tests hold it to generator/search_text.py's terms().
+  window.digestSearch = {
+    terms: function (text) {
+      return words(text).filter(function (w) { return !isStop(w); }).map(stem);
+    }
+  };
 
   // --- query: Lunr syntax per word, stray syntax falls back to plain words ---------------------------------
   function parse(text) {
@@ -297,12 +303,14 @@
           "“" + text.trim() + "” is too common to search for: add another word.");
         return;
       }
-      say(shown.length + (shown.length === 1 ? " result" : " results") + " for “" + text.trim() + "”.");
-      return showPage(shown, text, mine);
+      return showPage(shown, text, mine).then(function () {
+        if (mine !== sequence) return;
+        say(shown.length + (shown.length === 1 ? " result" : " results") + " for “" + text.trim() + "”.");
+      });
     }).catch(function (error) {
       if (mine !== sequence) return;
       say(location.protocol === "file:"
-        ? "Search cannot load its index from a file:// page in this browser. Serve the site over HTTP (digest serve)."
+        ? "Search cannot load its index from a file:// page in this browser. Serve the site over HTTP (for example: python3 -m http.server -d site)."
         : "Search could not load its index (" + error.message + "). Try reloading the page.");
     });
   }

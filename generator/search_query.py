@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from lunr.token_set import TokenSet
 from lunr.vector import Vector
 
 from generator.model import Site
-from generator.search import FIELDS, K1, ROOT, B, bucket_of, field_texts, ordered_papers, part_file
+from generator.search import K1, ROOT, B, ordered_papers, part_file
+from generator.search_store import FIELDS, bucket_of, field_texts
 from generator.search_text import STOP_WORDS, stem, terms, words
 
 MIN_PREFIX = 3
@@ -95,15 +97,30 @@ def search(index: Index, text: str) -> list[tuple[int, float]]:
     for word in query_words:
         for clause in clauses(word, fields):
             query.term(**clause)
-    scores = {int(r["ref"]): r["score"] for r in index.query(query)}
-    every = set(scores)
-    if len(positive) > 1:
-        for word in positive:
-            alone = index.create_query()
-            for clause in clauses(word, fields):
-                alone.term(**{**clause, "presence": QueryPresence.OPTIONAL})
-            every &= {int(r["ref"]) for r in index.query(alone)}
+    found = index.query(query)
+    scores = {int(r["ref"]): r["score"] for r in found}
+    every = {int(r["ref"]) for r in found if all(_has(w, r["match_data"].metadata) for w in positive)}
     return sorted(scores.items(), key=lambda item: (item[0] not in every, -item[1], -item[0]))
+
+
+def _has(word: Word, matched: dict[str, dict[str, Any]]) -> bool:
+    """Whether a result matched ``word``: one of its matched terms is the word's stem or has its prefix."""
+    exact = stem(word.text) if word.text not in STOP_WORDS else None
+    return any(
+        (term == exact or (word.prefix and term.startswith(word.text)))
+        and any(not word.fields or field in word.fields for field in by_field)
+        for term, by_field in matched.items()
+    )
+
+
+def wanted_terms(text: str) -> tuple[set[str], tuple[str, ...]]:
+    """The exact terms and the prefixes the query's clauses can match."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for word in parse(text):
+        for clause in clauses(word, []):
+            (prefixes.append if "wildcard" in clause else exact.add)(clause["term"])
+    return exact, tuple(prefixes)
 
 
 def needed_buckets(bucket_names: list[str], text: str) -> set[str]:
@@ -139,14 +156,21 @@ class Parts:
         ]
 
     def index(self, text: str) -> Index:
-        """A lunr.py Index holding every term the query ``text`` can match, with whole-archive weights."""
-        return self.index_of(needed_buckets(self.manifest["buckets"], text))
+        """A lunr.py Index holding the terms the query ``text`` can match, with whole-archive weights."""
+        exact, prefixes = wanted_terms(text)
+        return self.index_of(
+            needed_buckets(self.manifest["buckets"], text),
+            lambda term: term in exact or term.startswith(prefixes),
+        )
 
-    def index_of(self, buckets: set[str]) -> Index:
+    def index_of(self, buckets: set[str], wanted: Callable[[str], bool] = lambda term: True) -> Index:
+        """A lunr.py Index of the ``wanted`` terms of ``buckets``: other terms could not change any score."""
         postings: dict[str, list[list[int]]] = {}
         for name in self.files_for(buckets):
             self.loaded.append(name)
             for term, lists in json.loads((self.root / name).read_bytes()).items():
+                if not wanted(term):
+                    continue
                 merged = postings.setdefault(term, [[] for _ in self.fields])
                 for field, flat in enumerate(lists):
                     merged[field].extend(_absolute(flat))

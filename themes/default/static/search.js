@@ -145,10 +145,11 @@
     return Math.round(score * 1000) / 1000; // as lunr.Builder#createFieldVectors
   }
 
-  function buildIndex(parts) {
+  function buildIndex(parts, wanted) {
     var fields = manifest.fields.map(function (f) { return f[0]; }), postings = {};
     parts.forEach(function (part) {
       Object.keys(part).forEach(function (term) {
+        if (!wanted(term)) return;
         var merged = postings[term] || (postings[term] = fields.map(function () { return []; }));
         part[term].forEach(function (flat, field) {
           for (var at = 0, doc = 0; at < flat.length; at += 3) {
@@ -194,18 +195,35 @@
     if (!positive.length) return [];
     var all = [];
     queryWords.forEach(function (w) { all = all.concat(clauses(w, fields)); });
-    var scores = new Map(run(index, all).map(function (r) { return [Number(r.ref), r.score]; }));
-    var every = new Set(scores.keys());
-    if (positive.length > 1) {
-      positive.forEach(function (w) {
-        var alone = clauses(w, fields).map(function (c) { return Object.assign({}, c, { presence: P.OPTIONAL }); });
-        var found = new Set(run(index, alone).map(function (r) { return Number(r.ref); }));
-        every.forEach(function (doc) { if (!found.has(doc)) every.delete(doc); });
-      });
-    }
-    return Array.from(scores.entries()).sort(function (a, b) {
+    var found = run(index, all), every = new Set();
+    found.forEach(function (r) {
+      if (positive.every(function (w) { return has(w, r.matchData.metadata); })) every.add(Number(r.ref));
+    });
+    return found.map(function (r) { return [Number(r.ref), r.score]; }).sort(function (a, b) {
       return (every.has(a[0]) ? 0 : 1) - (every.has(b[0]) ? 0 : 1) || b[1] - a[1] || b[0] - a[0];
     });
+  }
+
+  // Whether a result matched a word: one of its matched terms is the word's stem or has its prefix.
+  function has(word, matched) {
+    var exact = isStop(word.text) ? null : stem(word.text);
+    return Object.keys(matched).some(function (term) {
+      return (term === exact || (word.prefix && term.startsWith(word.text))) &&
+        Object.keys(matched[term]).some(function (field) { return !word.fields.length || word.fields.indexOf(field) >= 0; });
+    });
+  }
+
+  // The exact terms and prefixes a query can match: the only terms worth putting in its index.
+  function wantedTerms(text) {
+    var exact = new Set(), prefixes = [];
+    parse(text).forEach(function (word) {
+      clauses(word, []).forEach(function (clause) {
+        if (clause.wildcard) prefixes.push(clause.term); else exact.add(stem(clause.term));
+      });
+    });
+    return function (term) {
+      return exact.has(term) || prefixes.some(function (p) { return term.startsWith(p); });
+    };
   }
 
   // --- display -------------------------------------------------------------------------------------------
@@ -293,7 +311,7 @@
       return partsFor(neededBuckets(text));
     }).then(function (parts) {
       if (mine !== sequence) return;
-      shown = search(buildIndex(parts), text);
+      shown = search(buildIndex(parts, wantedTerms(text)), text);
       list.replaceChildren(); active = -1; box.removeAttribute("aria-activedescendant");
       list.dataset.queryMs = String(Math.round(performance.now() - started));
       if (!shown.length) {

@@ -1,0 +1,149 @@
+"""Search benchmark: index build time, index size, bytes a query downloads, query time in a real browser.
+
+    .venv/bin/python -m bench.search_bench            # 1,000 / 10,000 / 50,000 papers
+    .venv/bin/python -m bench.search_bench 1000 10000 # chosen sizes
+    .venv/bin/python -m bench.search_bench 1000 --no-browser
+
+For each size: synthetic papers (bench/synthetic.py, 70 a day), a cold build of the search files (empty
+cache), a build after one more day of 70 papers (warm cache), bytes raw and gzip of every search file, the
+gzip bytes a first query fetches before its first results (manifest + term parts + document-store blocks of
+the first page of results), and the time search.js takes in headless Chromium to answer (cold: parts fetched
+from a local http.server; warm: parts already loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import papers as synthetic_papers
+from generator.config import SiteConfig
+from generator.model import Site
+from generator.pages import Page
+from generator.search import ROOT, search_files
+from generator.search_query import Parts, search
+from generator.theme import Renderer, find_theme, static_files
+
+QUERIES = ("language model", "reinforcement learning policy", "papyr", "sudoku", "diffusion video generation")
+PAGE = 20  # results search.js shows first
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6))
+
+
+def build(count: int, out: Path) -> dict[str, float]:
+    """Cold build, then one more day with a warm cache; writes the second build's files into ``out``."""
+    made = list(synthetic_papers(count + 70))
+    cache = out.parent / "cache"
+    before = Site({p.slug: p for p in made[:count]}, ())
+    started = time.perf_counter()
+    search_files(before, cache)
+    cold = time.perf_counter() - started
+    after = Site({p.slug: p for p in made}, ())
+    started = time.perf_counter()
+    files = search_files(after, cache)
+    day = time.perf_counter() - started
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    raw = sum(len(d) for d in files.values())
+    return {"cold": cold, "day": day, "files": len(files), "raw": raw, "gzip": sum(gz(d) for d in files.values())}
+
+
+def first_results_bytes(site_dir: Path, query: str) -> tuple[int, int]:
+    """(gzip bytes, files) fetched before the first page of results shows."""
+    parts = Parts(site_dir)
+    manifest = parts.manifest
+    names = [f"{ROOT}manifest.json"]
+    index = parts.index(query)
+    names += parts.loaded
+    found = search(index, query)[:PAGE]
+    names += sorted({f"{ROOT}docs/{doc // manifest['store']}.json" for doc, _ in found})
+    return sum(gz((site_dir / n).read_bytes()) for n in names), len(names)
+
+
+def add_search_page(site_dir: Path, papers: int) -> None:
+    config = SiteConfig()
+    theme = find_theme(site_dir, config.theme)
+    page = Page("search/", "search.html", {"papers": papers})
+    (site_dir / "search" / "index.html").write_bytes(Renderer(theme, config).render(page))
+    for name, path in static_files(theme):
+        (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, site_dir / name)
+
+
+def browser_times(site_dir: Path) -> dict[str, tuple[int, int]]:
+    """Per query: (ms cold, ms warm) as search.js reports them in data-query-ms."""
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = re.search(r"port (\d+)", server.stdout.readline())
+        assert port
+        times = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port[1]}/search/")
+            for query in QUERIES:
+                times[query] = (_timed(page, query + " "), _timed(page, query + "  "))
+            browser.close()
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _timed(page: object, text: str) -> int:
+    page.evaluate("document.getElementById('search-results').removeAttribute('data-query-ms')")  # type: ignore[attr-defined]
+    page.fill("#search-box", text)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "t => document.getElementById('search-results').dataset.queryMs !== undefined"
+        " && document.getElementById('search-status').textContent.includes(t.trim())",
+        arg=text,
+        timeout=120_000,
+    )
+    return int(page.get_attribute("#search-results", "data-query-ms"))  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10_000, 50_000])
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium query timings")
+    args = parser.parse_args()
+    print(f"search benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    for count in args.sizes:
+        with tempfile.TemporaryDirectory() as temporary:
+            site_dir = Path(temporary) / "site"
+            figures = build(count, site_dir)
+            print(f"\n{count:,} papers (+70 for the added day)")
+            print(f"  build cold {figures['cold']:.2f} s; one day added {figures['day']:.2f} s")
+            raw, packed = figures["raw"] / 1e6, figures["gzip"] / 1e6
+            print(f"  index {figures['files']:,} files, {raw:.1f} MB raw, {packed:.2f} MB gzip")
+            for query in QUERIES:
+                size, files = first_results_bytes(site_dir, query)
+                print(f"  first results for {query!r}: {size / 1000:.0f} KB gzip in {files} files")
+            if not args.no_browser:
+                add_search_page(site_dir, count + 70)
+                for query, (cold, warm) in browser_times(site_dir).items():
+                    print(f"  browser {query!r}: {cold} ms with fetches (local server), {warm} ms once loaded")
+
+
+if __name__ == "__main__":
+    main()

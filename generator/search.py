@@ -21,9 +21,12 @@ Analysis is cached by day, and each period's parts by its content and the bucket
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +52,28 @@ def period_of(paper: Paper) -> str:
 
 def search_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     """Every file of site/search/: manifest, term parts per period, document store blocks."""
+    with _without_gc():
+        return _search_files(site, cache)
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """The analysis makes millions of small lists and no cycles: the cyclic collector scanning them again and
+    again would take a third of the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _search_files(site: Site, cache: Path | None) -> dict[str, bytes]:
     papers = ordered_papers(site)
     store = Store(cache)
     periods = [store.period(name, days) for name, days in _periods(papers).items()]
-    buckets = _stable_buckets(periods)
+    buckets = _stable_buckets(periods, store)
     parts = {period.name: store.parts(period, buckets) for period in periods}
     files = {f"{ROOT}manifest.json": _json(_manifest(papers, periods, buckets, parts))}
     for name, period_parts in parts.items():
@@ -65,18 +86,23 @@ def search_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     return files
 
 
-def _stable_buckets(periods: Sequence[Summary]) -> list[str]:
+def _stable_buckets(periods: Sequence[Summary], store: Store) -> list[str]:
     """Bucket names from the counts of closed periods (all but the newest), so they change once a quarter,
     not every day; first letters only seen in the newest period get a bucket of their own."""
     closed = periods[:-1] or periods
-    counts: dict[str, int] = defaultdict(int)
-    for period in closed:
-        for term, count in period.counts.items():
-            counts[term] += count
-    names = set(bucket_names(counts))
+    key = hashlib.sha256(f"{BUCKET_POSTINGS}:{[p.key for p in closed]}".encode()).hexdigest()[:24]
+    names = set(store.cached(f"buckets-{key}", lambda: bucket_names(_counts(closed))))
     for period in periods[len(closed) :]:
         names.update(term[0] for term in period.counts if bucket_of(term, names) is None)
     return sorted(names)
+
+
+def _counts(periods: Sequence[Summary]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for period in periods:
+        for term, count in period.counts.items():
+            counts[term] += count
+    return counts
 
 
 def part_file(period: str, bucket: str) -> str:

@@ -11,12 +11,14 @@ Unused entries are deleted at the end of a build, so the cache holds one build's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import pickle
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,7 @@ class Day:
     first: int  # document number of its first paper
     papers: list[Paper] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         digest = hashlib.sha256(f"{FORMAT}\x1e{FIELDS}\x1e{self.date}\x1e{self.first}".encode())
         for paper in self.papers:
@@ -92,7 +94,8 @@ class Store:
 
     def period(self, name: str, days: Sequence[Day]) -> Summary:
         key = _days_key(days)
-        self.used.update(f"day-{day.date}-{day.key}" for day in days)  # kept for when the parts need them
+        # kept for when the parts must be made again (new bucket names): no need to analyse again
+        self.used.update([f"merged-{key}", *(f"day-{day.date}-{day.key}" for day in days)])
         cached = self._get(f"period-{name}-{key}")
         if cached is None:
             postings, lengths = self._merge(days)
@@ -112,6 +115,14 @@ class Store:
             self._put(entry, cached)
         return dict(cached)
 
+    def cached(self, entry: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it returned when an earlier build asked for the same entry."""
+        value = self._get(entry)
+        if value is None:
+            value = compute()
+            self._put(entry, value)
+        return value
+
     def forget_unused(self) -> None:
         if self.folder and self.folder.is_dir():
             for stale in self.folder.glob("*.pickle"):
@@ -119,21 +130,33 @@ class Store:
                     stale.unlink()
 
     def _merge(self, days: Sequence[Day]) -> tuple[Postings, list[int]]:
-        postings: Postings = {}
-        lengths = [0] * len(FIELDS)
-        for day in days:
+        """The days' postings merged: from the longest run of leading days merged by an earlier build (on a
+        new day: all but the last), adding the rest from their day entries."""
+        start, merged = 0, None
+        for end in range(len(days), 0, -1):
+            entry = f"merged-{_days_key(days[:end])}"
+            if self.folder and (self.folder / f"{entry}.pickle").is_file():
+                merged = self._get(entry)
+                if merged is not None:
+                    start = end
+                    break
+        merged = merged or {"postings": {}, "lengths": [0] * len(FIELDS)}
+        postings, lengths = merged["postings"], merged["lengths"]
+        for day in days[start:]:
             cached = self._get(f"day-{day.date}-{day.key}")
             if cached is None:
                 cached = dict(zip(("postings", "lengths"), analyse(day), strict=True))
                 self._put(f"day-{day.date}-{day.key}", cached)
             lengths = [a + b for a, b in zip(lengths, cached["lengths"], strict=True)]
             for term, lists in cached["postings"].items():
-                merged = postings.get(term)
-                if merged is None:
-                    postings[term] = [list(flat) for flat in lists]
+                into = postings.get(term)
+                if into is None:
+                    postings[term] = lists
                 else:
-                    for into, flat in zip(merged, lists, strict=True):
-                        into += flat
+                    for target, flat in zip(into, lists, strict=True):
+                        target += flat
+        if start < len(days):
+            self._put(f"merged-{_days_key(days)}", {"postings": postings, "lengths": lengths})
         self.postings[_days_key(days)] = postings
         return postings, lengths
 
@@ -166,15 +189,14 @@ def _serialize(postings: Postings, names: frozenset[str]) -> dict[str, bytes]:
     for term in sorted(postings):
         bucket = bucket_of(term, names)
         assert bucket is not None, term  # every term's first letter has a bucket
-        parts[bucket][term] = [_deltas(flat) for flat in postings[term]]
+        parts[bucket][term] = [_deltas(flat) if flat else flat for flat in postings[term]]
     return {bucket: _json(part) for bucket, part in parts.items()}
 
 
 def _deltas(flat: list[int]) -> list[int]:
     """[doc, tf, length, ...] -> [doc - previous doc, tf, length, ...]: small numbers, smaller files."""
-    out, previous = list(flat), 0
-    for at in range(0, len(out), 3):
-        out[at], previous = out[at] - previous, out[at]
+    docs, out = flat[0::3], list(flat)
+    out[0::3] = [docs[0], *(b - a for a, b in pairwise(docs))] if docs else []
     return out
 
 

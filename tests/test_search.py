@@ -202,10 +202,8 @@ def test_a_new_day_rewrites_only_the_parts_it_touches(tmp_path: Path) -> None:
     assert len(rewritten) < len(after)
     store = folder / ".digest-cache" / "search"
     kept = {p.name for p in store.iterdir() if cache.get(p.name) == p.stat().st_mtime_ns}
-    assert {n for n in cache if n.startswith(("day-", "period-2025q1", "parts-2025q1"))} <= kept  # not redone
-    assert {p.name for p in store.iterdir()} - kept == {  # what the new day made: its analysis, its quarter
-        n
-        for n in (p.name for p in store.iterdir())
-        if n.startswith(("day-2025-05-11", "period-2025q2", "parts-2025q2"))
-    }
+    assert {n for n in cache if n.startswith(("day-", "period-2025q1", "parts-2025q1", "buckets-"))} <= kept
+    made_now = {p.name for p in store.iterdir()} - kept  # what the new day cost: its analysis, its quarter
+    assert {n.split("-")[0] for n in made_now} == {"day", "period", "parts", "merged"}
+    assert all(n.startswith(("day-2025-05-11", "period-2025q2", "parts-2025q2", "merged-")) for n in made_now)
     assert slugs(folder, made[55].title.split()[0] + " ")  # the new day is searchable

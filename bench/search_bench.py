@@ -72,16 +72,17 @@ def build(count: int, out: Path) -> dict[str, float]:
     }
 
 
-def first_results_bytes(site_dir: Path, query: str) -> tuple[int, int]:
-    """(gzip bytes, files) fetched before the first page of results shows."""
+def first_results_bytes(site_dir: Path, query: str) -> tuple[int, int, int]:
+    """(gzip bytes, of which document store, files) fetched before the first page of results shows."""
     parts = Parts(site_dir)
     manifest = parts.manifest
     names = [f"{ROOT}manifest.json"]
     index = parts.index(query)
     names += parts.loaded
     found = search(index, query)[:PAGE]
-    names += sorted({f"{ROOT}docs/{doc // manifest['store']}.json" for doc, _ in found})
-    return sum(gz((site_dir / n).read_bytes()) for n in names), len(names)
+    blocks = sorted({f"{ROOT}docs/{doc // manifest['store']}.json" for doc, _ in found})
+    stored = sum(gz((site_dir / n).read_bytes()) for n in blocks)
+    return sum(gz((site_dir / n).read_bytes()) for n in names) + stored, stored, len(names) + len(blocks)
 
 
 def add_search_page(site_dir: Path, papers: int) -> None:
@@ -150,8 +151,9 @@ def main() -> None:
             raw, packed = figures["raw"] / 1e6, figures["gzip"] / 1e6
             print(f"  index {figures['files']:,} files, {raw:.1f} MB raw, {packed:.2f} MB gzip")
             for query in QUERIES:
-                size, files = first_results_bytes(site_dir, query)
-                print(f"  first results for {query!r}: {size / 1000:.0f} KB gzip in {files} files")
+                size, stored, files = first_results_bytes(site_dir, query)
+                kb, stored_kb = size / 1000, stored / 1000
+                print(f"  first results {query!r}: {kb:.0f} KB gzip ({stored_kb:.0f} KB result store), {files} files")
             if not args.no_browser:
                 add_search_page(site_dir, count + 70)
                 for query, (cold, warm) in browser_times(site_dir).items():

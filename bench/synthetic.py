@@ -27,13 +27,17 @@ _SUFFIXES = ("", "", "s", "ing", "ed", "ation", "ity", "al", "ness", "ize", "men
 
 
 def vocabulary(size: int, rng: random.Random) -> list[str]:
-    words = list(_REAL)
-    seen = set(words)
-    while len(words) < size:
+    """Pseudo-words by rank, with the real words spread geometrically from rank 6 ("model", in most
+    abstracts) to the tail ("sudoku", in about one paper in a thousand)."""
+    words: list[str] = []
+    seen = set(_REAL)
+    while len(words) < size - len(_REAL):
         word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))) + rng.choice(_SUFFIXES)
         if word not in seen:
             seen.add(word)
             words.append(word)
+    for number, word in enumerate(_REAL):
+        words.insert(min(int(6 * 1.22**number), len(words)), word)
     return words
 
 

@@ -36,7 +36,7 @@ from generator.urls import paper_path
 
 K1, B = 1.2, 0.75  # Lunr's BM25 defaults
 BUCKET_POSTINGS = 6000
-STORE_BLOCK = 32  # documents per document-store file
+STORE_BLOCK = 8  # documents per document-store file: the first page of results fetches ~20 small ones
 SNIPPET_CHARS = 240
 ROOT = "search/"
 

@@ -178,7 +178,7 @@ class Parts:
 
     def _lunr_index(self, postings: dict[str, list[list[int]]]) -> Index:
         docs, boosts = self.manifest["docs"], [boost for _, boost in self.manifest["fields"]]
-        averages = [total / docs for total in self.manifest["lengths"]]
+        averages = [total / docs if docs else 0.0 for total in self.manifest["lengths"]]
         inverted: dict[str, Any] = {}
         vectors: dict[str, Vector] = {}
         for number, term in enumerate(sorted(postings)):

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import SEED, build_ok, make_site
+from playwright.sync_api import sync_playwright
 
 from generator.content import load_content
 from generator.pages import build_site
@@ -37,8 +38,6 @@ if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (.ci/run installs chromium)")
     pytest.skip(f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +85,7 @@ def sub_url(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield launched
         launched.close()
@@ -187,8 +186,22 @@ def test_browser_terms_equal_index_terms_for_the_sample(page: Any, root_url: str
     page.wait_for_function("window.digestSearch !== undefined")
     texts = [text for paper in site.papers.values() for text in (paper.title, paper.abstract)]
     texts.append("Éléments de Gödel, naïve café: GPT-4o\u2019s \u201ctry-lay\u201d λ-calculus ÆSIR straße")
+    texts.append(" ".join(_suffix_words()))  # every step of the stemmer, thousands of times
     in_browser = page.evaluate("texts => texts.map(t => window.digestSearch.terms(t))", texts)
     assert in_browser == [terms(text) for text in texts]
+
+
+def _suffix_words() -> list[str]:
+    """Random stems with the suffixes the Porter steps handle, some starting with "y" (a special case)."""
+    suffixes = "ational tional enci anci izer bli alli entli eli ousli ization ation ator alism iveness fulness "
+    suffixes += "ousness aliti iviti biliti logi icate ative alize iciti ical ful ness al ance ence er ic able "
+    suffixes += "ible ant ement ment ent ou ism ate iti ous ive ize sion tion e ll s ies sses ed ing eed y ly ying"
+    rng = random.Random(11)
+    found = []
+    for _ in range(20_000):
+        stem_part = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 7)))
+        found.append(("y" if rng.random() < 0.1 else "") + stem_part + rng.choice(suffixes.split()))
+    return found
 
 
 def test_sample_words_typed_alone_find_their_paper(page: Any, root_url: str, built: dict[str, Path]) -> None:

@@ -358,6 +358,7 @@
   });
   more.addEventListener("click", function () { showPage(shown, box.value, sequence); });
 
+  box.setAttribute("aria-controls", "search-results");
   box.value = new URLSearchParams(location.search).get("q") || "";
   update();
 })();

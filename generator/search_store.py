@@ -1,5 +1,6 @@
-"""The search index's analysis and its cache: days of papers -> postings -> per-period parts, each step cached
-under .digest-cache/search/ by the hash of its input, so a new day costs the analysis of that day only.
+"""The search index's analysis (lunr.py's Builder) and its cache: days of papers -> postings -> per-period
+parts, each step cached under .digest-cache/search/ by the hash of its input, so a new day costs the analysis
+of that day only.
 
 - a **day** (its papers' text and first document number) -> postings with absolute document numbers;
 - a **period** (the keys of its days) -> a summary: postings per term and field-length totals;
@@ -15,17 +16,20 @@ import functools
 import hashlib
 import json
 import pickle
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from lunr.builder import Builder
+from lunr.field_ref import FieldRef
+
 from generator.model import Paper
 from generator.search_text import terms
 
-FORMAT = 2  # bump when the part format or the text pipeline changes: invalidates caches
+FORMAT = 3  # bump when the part format or the text pipeline changes: invalidates caches
 FIELDS: tuple[tuple[str, int], ...] = (("title", 5), ("authors", 1), ("tags", 1), ("abstract", 1))
 
 Postings = dict[str, list[list[int]]]  # term -> per field: flat [document, tf, field length, ...]
@@ -69,18 +73,30 @@ class Summary:
 
 
 def analyse(day: Day) -> tuple[Postings, list[int]]:
-    """Postings of one day's papers, absolute document numbers, in document order."""
+    """Postings of one day's papers, absolute document numbers, in document order.
+
+    lunr.py's Builder indexes the papers; it is given each field as the list of its terms (from
+    search_text.terms, which agrees with lunr.js), which it takes as already tokenized. Its field term
+    frequencies and field lengths are the postings; weights are left to the reader (see search.py)."""
+    builder = Builder()
+    builder.ref("id")
+    for name, boost in FIELDS:
+        builder.field(name, boost)
+    for number, paper in enumerate(day.papers, start=day.first):
+        texts = field_texts(paper)
+        builder.add({"id": str(number), **{name: terms(text) for (name, _), text in zip(FIELDS, texts, strict=True)}})
     postings: Postings = {}
     lengths = [0] * len(FIELDS)
-    for number, paper in enumerate(day.papers, start=day.first):
-        for position, text in enumerate(field_texts(paper)):
-            found = terms(text)
-            lengths[position] += len(found)
-            for term, tf in Counter(found).items():
+    for number in range(day.first, day.first + len(day.papers)):
+        for position, (name, _) in enumerate(FIELDS):
+            field_ref = str(FieldRef(str(number), name))
+            length = builder.field_lengths[field_ref]
+            lengths[position] += length
+            for term, tf in builder.field_term_frequencies[field_ref].items():
                 lists = postings.get(term)
                 if lists is None:
                     lists = postings[term] = [[] for _ in FIELDS]
-                lists[position] += (number, tf, len(found))
+                lists[position] += (number, tf, length)
     return postings, lengths
 
 

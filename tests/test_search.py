@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED, build_ok, make_site
+from conftest import SEED, broken_links, build_ok, html_files, make_site, soup
 
 from bench.synthetic import papers as synthetic_papers
 from generator.content import load_content
@@ -207,3 +207,19 @@ def test_a_new_day_rewrites_only_the_parts_it_touches(tmp_path: Path) -> None:
     assert {n.split("-")[0] for n in made_now} == {"day", "period", "parts", "merged"}
     assert all(n.startswith(("day-2025-05-11", "period-2025q2", "parts-2025q2", "merged-")) for n in made_now)
     assert slugs(folder, made[55].title.split()[0] + " ")  # the new day is searchable
+
+
+def test_every_page_has_the_search_box_and_the_search_page_its_contract(sample: Path) -> None:
+    site_dir = sample / "site"
+    for page in html_files(site_dir):
+        html = soup(page)
+        form = html.select_one("header form[role=search]")
+        assert form is not None and form["action"] == "/search/", page
+        assert form.select_one("input#search-box[name=q]") and form.select_one("label[for=search-box]"), page
+        assert html.select_one("script[src='/static/search.js']"), page
+    search_page = soup(site_dir / "search" / "index.html")
+    assert search_page.select_one("ol#search-results") is not None
+    assert "needs JavaScript" in search_page.select_one("noscript").get_text()
+    assert search_page.select_one("#search-status[aria-live=polite]") is not None
+    assert (site_dir / "static" / "vendor" / "lunr" / "LICENSE").is_file()
+    assert broken_links(site_dir) == []

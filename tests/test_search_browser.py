@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from conftest import SEED, build_ok, make_site
@@ -237,3 +238,36 @@ def test_file_pages_say_search_needs_http(browser: Any, built: dict[str, Path]) 
     page.goto((built["/"] / "site" / "search" / "index.html").as_uri() + "?q=sudoku")
     assert "served over HTTP" in page.inner_text("#search-status")
     page.close()
+
+
+UNICODE_DIGEST = """Λόγος and Ἔργον: Greek Philosophy Meets Café Culture
+
+We study λόγος (reason) and ἔργον in Gödel\u2019s naïve set theory, with coöperative agents in Zürich cafés.
+
+Straße Networks for Ωmega Routing
+
+Routing over straße graphs with Ωmega-style guarantees; the ﬁrst such result.
+"""
+
+
+def test_non_ascii_words_fold_and_load_from_hex_named_parts(browser: Any, tmp_path: Path) -> None:
+    folder = make_site(tmp_path / "unicode", {"2025-06-01.txt": UNICODE_DIGEST})
+    build_ok(folder)
+    assert any(p.name.startswith("_") for p in (folder / "site" / "search" / "terms").rglob("*.json"))
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
+    for url in serve(folder / "site"):
+        for query, slug_part in (("ΛΟΓΟΣ", "greek"), ("logos", None), ("godel cafe", "greek"), ("ωmeg", "strasse")):
+            page.goto(f"{url}/search/?q={query}")
+            page.wait_for_function("document.getElementById('search-status').textContent.includes('for')")
+            found = results(page)
+            if slug_part is None:
+                assert found == [], query
+            else:
+                assert found and slug_part in unquote(found[0]).lower(), (query, found)
+        page.goto(f"{url}/search/?q=first")  # the "ﬁ" ligature folds to "fi"
+        page.wait_for_selector("#search-results li")
+    page.close()
+    assert errors == []

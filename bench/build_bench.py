@@ -11,14 +11,13 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import next_day, write_corpus  # noqa: E402
+from corpus import next_day, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,7 +73,7 @@ def main() -> None:
         )
         if args.keep:
             keep = Path(tempfile.mkdtemp(prefix="digest-bench-kept-"))
-            os.rename(folder, keep)
+            folder.rename(keep)
             folder.mkdir()
             print(f"kept in {keep}")
 

@@ -24,6 +24,7 @@ from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, plan
 from generator.related import related_papers
+from generator.search import search_files
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -222,6 +223,11 @@ def _render(
     for name, path in static_files(theme):
         if not _reusable(folder, old, manifest, name, files):
             files[name] = path
+            report.rendered += 1
+    for name, data in search_files(site, folder.cache / "search").items():
+        manifest[name] = fingerprint(data)
+        if not _reusable(folder, old, manifest, name, files):
+            files[name] = data
             report.rendered += 1
     report.pages = len(pages)
     return _Outputs(files, manifest, inputs)

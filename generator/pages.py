@@ -122,6 +122,7 @@ def plan(
     pages.extend(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))
     pages.append(Page("archive/", "archive.html", {"months": _months(site.digests)}))
     pages.append(Page("404.html", "404.html", {}))
+    pages.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     extras = publishing_pages(
         site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, [p.path for p in pages]
     )

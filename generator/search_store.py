@@ -1,0 +1,220 @@
+"""The search index's analysis (lunr.py's Builder) and its cache: days of papers -> postings -> per-period
+parts, each step cached under .digest-cache/search/ by the hash of its input, so a new day costs the analysis
+of that day only.
+
+- a **day** (its papers' text and first document number) -> postings with absolute document numbers;
+- a **period** (the keys of its days) -> a summary: postings per term and field-length totals;
+- a period and the bucket names -> its part files, serialized (document numbers delta-coded per list).
+
+Unused entries are deleted at the end of a build, so the cache holds one build's worth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import pickle
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from lunr.builder import Builder
+from lunr.field_ref import FieldRef
+
+from generator.model import Paper
+from generator.search_text import terms
+
+FORMAT = 3  # bump when the part format or the text pipeline changes: invalidates caches
+FIELDS: tuple[tuple[str, int], ...] = (("title", 5), ("authors", 1), ("tags", 1), ("abstract", 1))
+
+Postings = dict[str, list[list[int]]]  # term -> per field: flat [document, tf, field length, ...]
+
+
+def field_texts(paper: Paper) -> tuple[str, ...]:
+    return (paper.title, " ; ".join(paper.authors), " ; ".join(paper.tags), paper.abstract)
+
+
+def bucket_of(term: str, names: set[str] | frozenset[str]) -> str | None:
+    """The bucket a term belongs to: the longest bucket name that is a prefix of it."""
+    for end in range(len(term), 0, -1):
+        if term[:end] in names:
+            return term[:end]
+    return None
+
+
+@dataclass
+class Day:
+    date: dt.date
+    first: int  # document number of its first paper
+    papers: list[Paper] = field(default_factory=list)
+
+    @functools.cached_property
+    def key(self) -> str:
+        digest = hashlib.sha256(f"{FORMAT}\x1e{FIELDS}\x1e{self.date}\x1e{self.first}".encode())
+        for paper in self.papers:
+            digest.update("\x1e".join((paper.slug, *field_texts(paper))).encode())
+        return digest.hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the manifest and the bucket names need of a period, without its postings."""
+
+    name: str
+    key: str
+    days: tuple[Day, ...]
+    counts: dict[str, int]  # postings per term
+    lengths: list[int]  # total field lengths
+
+
+def analyse(day: Day) -> tuple[Postings, list[int]]:
+    """Postings of one day's papers, absolute document numbers, in document order.
+
+    lunr.py's Builder indexes the papers; it is given each field as the list of its terms (from
+    search_text.terms, which agrees with lunr.js), which it takes as already tokenized. Its field term
+    frequencies and field lengths are the postings; weights are left to the reader (see search.py)."""
+    builder = Builder()
+    builder.ref("id")
+    for name, boost in FIELDS:
+        builder.field(name, boost)
+    for number, paper in enumerate(day.papers, start=day.first):
+        texts = field_texts(paper)
+        builder.add({"id": str(number), **{name: terms(text) for (name, _), text in zip(FIELDS, texts, strict=True)}})
+    postings: Postings = {}
+    lengths = [0] * len(FIELDS)
+    for number in range(day.first, day.first + len(day.papers)):
+        for position, (name, _) in enumerate(FIELDS):
+            field_ref = str(FieldRef(str(number), name))
+            length = builder.field_lengths[field_ref]
+            lengths[position] += length
+            for term, tf in builder.field_term_frequencies[field_ref].items():
+                lists = postings.get(term)
+                if lists is None:
+                    lists = postings[term] = [[] for _ in FIELDS]
+                lists[position] += (number, tf, length)
+    return postings, lengths
+
+
+class Store:
+    """Cached steps of the index build; ``folder`` None means no cache (everything computed)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.postings: dict[str, Postings] = {}  # period key -> postings computed in this build
+
+    def period(self, name: str, days: Sequence[Day]) -> Summary:
+        key = _days_key(days)
+        # kept for when the parts must be made again (new bucket names): no need to analyse again
+        self.used.update([f"merged-{key}", *(f"day-{day.date}-{day.key}" for day in days)])
+        cached = self._get(f"period-{name}-{key}")
+        if cached is None:
+            postings, lengths = self._merge(days)
+            counts = {term: sum(len(flat) for flat in lists) // 3 for term, lists in postings.items()}
+            cached = {"counts": counts, "lengths": lengths}
+            self._put(f"period-{name}-{key}", cached)
+        return Summary(name, key, tuple(days), cached["counts"], cached["lengths"])
+
+    def parts(self, period: Summary, buckets: Sequence[str]) -> dict[str, bytes]:
+        """The period's part files by bucket name, serialized."""
+        names_key = hashlib.sha256("\x1f".join(buckets).encode()).hexdigest()[:16]
+        entry = f"parts-{period.name}-{period.key}-{names_key}"
+        cached = self._get(entry)
+        if cached is None:
+            postings = self.postings.get(period.key) or self._merge(period.days)[0]
+            cached = _serialize(postings, frozenset(buckets))
+            self._put(entry, cached)
+        return dict(cached)
+
+    def cached(self, entry: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it returned when an earlier build asked for the same entry."""
+        value = self._get(entry)
+        if value is None:
+            value = compute()
+            self._put(entry, value)
+        return value
+
+    def forget_unused(self) -> None:
+        if self.folder and self.folder.is_dir():
+            for stale in self.folder.glob("*.pickle"):
+                if stale.stem not in self.used:
+                    stale.unlink()
+
+    def _merge(self, days: Sequence[Day]) -> tuple[Postings, list[int]]:
+        """The days' postings merged: from the longest run of leading days merged by an earlier build (on a
+        new day: all but the last), adding the rest from their day entries."""
+        start, merged = 0, None
+        for end in range(len(days), 0, -1):
+            entry = f"merged-{_days_key(days[:end])}"
+            if self.folder and (self.folder / f"{entry}.pickle").is_file():
+                merged = self._get(entry)
+                if merged is not None:
+                    start = end
+                    break
+        merged = merged or {"postings": {}, "lengths": [0] * len(FIELDS)}
+        postings, lengths = merged["postings"], merged["lengths"]
+        for day in days[start:]:
+            cached = self._get(f"day-{day.date}-{day.key}")
+            if cached is None:
+                cached = dict(zip(("postings", "lengths"), analyse(day), strict=True))
+                self._put(f"day-{day.date}-{day.key}", cached)
+            lengths = [a + b for a, b in zip(lengths, cached["lengths"], strict=True)]
+            for term, lists in cached["postings"].items():
+                into = postings.get(term)
+                if into is None:
+                    postings[term] = lists
+                else:
+                    for target, flat in zip(into, lists, strict=True):
+                        target += flat
+        if start < len(days):
+            self._put(f"merged-{_days_key(days)}", {"postings": postings, "lengths": lengths})
+        self.postings[_days_key(days)] = postings
+        return postings, lengths
+
+    def _get(self, entry: str) -> Any:
+        if self.folder is None:
+            return None
+        self.used.add(entry)
+        try:
+            with (self.folder / f"{entry}.pickle").open("rb") as file:
+                return pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None  # missing or damaged: compute again
+
+    def _put(self, entry: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{entry}.tmp"
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(self.folder / f"{entry}.pickle")
+        self.used.add(entry)
+
+
+def _days_key(days: Sequence[Day]) -> str:
+    return hashlib.sha256("".join(day.key for day in days).encode()).hexdigest()[:24]
+
+
+def _serialize(postings: Postings, names: frozenset[str]) -> dict[str, bytes]:
+    parts: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    for term in sorted(postings):
+        bucket = bucket_of(term, names)
+        assert bucket is not None, term  # every term's first letter has a bucket
+        parts[bucket][term] = [_deltas(flat) if flat else flat for flat in postings[term]]
+    return {bucket: _json(part) for bucket, part in parts.items()}
+
+
+def _deltas(flat: list[int]) -> list[int]:
+    """[doc, tf, length, ...] -> [doc - previous doc, tf, length, ...]: small numbers, smaller files."""
+    docs, out = flat[0::3], list(flat)
+    out[0::3] = [docs[0], *(b - a for a, b in pairwise(docs))] if docs else []
+    return out
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

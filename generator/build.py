@@ -22,11 +22,12 @@ from generator.digests import read_digest
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
-from generator.pages import build_site, plan
+from generator.pages import build_site, papers_shown, plan
 from generator.related import related_papers
+from generator.render import render_pages
 from generator.search import search_files
 from generator.sync import sync
-from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
+from generator.theme import Theme, find_theme, static_files, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
 MANIFEST_NAME = "site-manifest.json"
@@ -131,14 +132,14 @@ def _run(
     content = with_writes(content, synced.writes)
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")
-    outputs = _render(folder, config, content, theme, report, progress) if render else None
-    clock.lap("render")
+    outputs = _render(folder, config, content, theme, clock, progress) if render else None
     new_record = record | {_name(folder, d.path): _record_item(d, dates) for d in digests if _inside(folder, d.path)}
     _commit_content(folder, synced.writes, record, new_record)
     _remember_parses(cache, content, synced.writes)
     report.content_written = len(synced.writes)
+    clock.lap("write content")
     if outputs is not None and not report.up_to_date:
-        write_site(folder.output, outputs.files)
+        write_site(folder.output, outputs.files, outputs.previous)
         manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
         write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(manifest, indent=0, sort_keys=True))
         clock.lap("write site")
@@ -169,6 +170,7 @@ class _Outputs:
     files: dict[str, Source]
     manifest: dict[str, str]
     inputs: str
+    previous: tuple[str, ...] = ()  # the files the previous build wrote
 
 
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
@@ -188,9 +190,10 @@ def _render(
     config: SiteConfig,
     content: Content,
     theme: Theme,
-    report: BuildReport,
+    clock: _Clock,
     progress: Progress | None,
 ) -> _Outputs:
+    report = clock.report
     global_fingerprint = theme_fingerprint(theme, config)
     inputs = _inputs_fingerprint(content, global_fingerprint, theme)
     previous = _read_manifest(folder)
@@ -199,47 +202,35 @@ def _render(
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
-    started = time.perf_counter()
     related = related_papers(site.papers, folder.cache / "related.pickle")
-    report.timings["related papers"] = time.perf_counter() - started
+    clock.lap("related papers")
     citations = bibtex.entries(site)
     pages = plan(site, config, global_fingerprint, related, citations)
-    old: dict[str, str] = previous.get("files", {})
-    renderer = Renderer(theme, config)
-    files: dict[str, Source] = {}
-    manifest = {page.file: page.fingerprint for page in pages}
-    bibs = bibtex.bib_files(site, citations)
-    manifest.update((name, fingerprint(data)) for name, data in bibs.items())
-    for name, data in bibs.items():
-        if not _reusable(folder, old, manifest, name, files):
-            files[name] = data
-    manifest.update((name, fingerprint(path.read_bytes())) for name, path in static_files(theme))
-    for number, page in enumerate(pages, start=1):
-        if not _reusable(folder, old, manifest, page.file, files):
-            files[page.file] = renderer.render(page)
-            report.rendered += 1
-        if progress and number % 250 == 0:
-            progress("render", number, len(pages))
-    for name, path in static_files(theme):
-        if not _reusable(folder, old, manifest, name, files):
-            files[name] = path
-            report.rendered += 1
-    for name, data in search_files(site, folder.cache / "search").items():
-        manifest[name] = fingerprint(data)
-        if not _reusable(folder, old, manifest, name, files):
-            files[name] = data
-            report.rendered += 1
     report.pages = len(pages)
-    return _Outputs(files, manifest, inputs)
+    clock.lap("plan")
+    outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
+    stale = [page for page in pages if not _reuse(folder, previous, outputs, page.file)]
+    rendered = render_pages(theme, config, papers_shown(stale), stale, progress)
+    outputs.files.update((page.file, data) for page, data in zip(stale, rendered, strict=True))
+    report.rendered += len(stale)
+    clock.lap("render pages")
+    generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
+    clock.lap("bibtex")
+    generated.update(search_files(site, folder.cache / "search"))
+    clock.lap("search index")
+    for name, data in generated.items():
+        outputs.manifest[name] = fingerprint(data)
+        if not _reuse(folder, previous, outputs, name):
+            outputs.files[name] = data
+            report.rendered += 1
+    return outputs
 
 
-def _reusable(
-    folder: SiteFolder, old: dict[str, str], manifest: dict[str, str], name: str, files: dict[str, Source]
-) -> bool:
+def _reuse(folder: SiteFolder, previous: dict[str, Any], outputs: _Outputs, name: str) -> bool:
     """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    previous = folder.output / name
-    if old.get(name) == manifest[name] and previous.is_file():
-        files[name] = Reuse(previous)
+    old = folder.output / name
+    if previous.get("files", {}).get(name) == outputs.manifest[name] and old.is_file():
+        outputs.files[name] = Reuse(old)
         return True
     return False
 

@@ -18,6 +18,10 @@ class InputError(Exception):
         self.line = line
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Path, str, int | None]]:
+        # Raised in a worker process, it must cross back to the parent intact.
+        return (InputError, (self.path, self.message, self.line))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return f"{where}: {self.message}"

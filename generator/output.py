@@ -1,14 +1,16 @@
-"""Write the built site: into a fresh folder beside site/, then swap it in, so a failed build leaves the
-last good site/ untouched and a reader never sees a half-written one.
+"""Write the built site/ once every page has been rendered, so a failed build leaves the last good one as it was.
 
-Unchanged files are hard-linked from the previous site/ instead of written again.
+When most files change (or there is no site/ yet), the new site is written into a fresh folder beside site/
+and swapped in whole, unchanged files hard-linked from the old one. When few change (a new day in a large
+archive), only those files are replaced, each atomically, and files that no longer belong are removed:
+re-linking tens of thousands of unchanged files would cost more than the whole incremental build.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,38 @@ class Reuse:
 Source = bytes | Path | Reuse  # rendered bytes, a file to copy (static), or an unchanged file to keep
 
 
-def write_site(out_dir: Path, files: Mapping[str, Source]) -> None:
-    """Make ``out_dir`` hold exactly ``files`` (site path -> source), atomically replacing what was there."""
+# Above this share of changed files, a fresh folder swapped in whole is cheaper than replacing in place.
+SWAP_FROM = 0.25
+
+
+def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = ()) -> None:
+    """Make ``out_dir`` hold exactly ``files`` (site path -> source); ``previous`` names what it holds now."""
+    changed = sum(1 for source in files.values() if not isinstance(source, Reuse))
+    if out_dir.is_dir() and changed <= SWAP_FROM * len(files):
+        _update_in_place(out_dir, files, set(previous) - set(files))
+    else:
+        _swap_in(out_dir, files)
+
+
+def _update_in_place(out_dir: Path, files: Mapping[str, Source], stale: set[str]) -> None:
+    for name in sorted(files):
+        source = files[name]
+        if isinstance(source, Reuse) and source.path == out_dir / name:
+            continue
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        _place(source, temporary)
+        temporary.replace(target)
+    for name in sorted(stale, reverse=True):
+        (out_dir / name).unlink(missing_ok=True)
+        for parent in (out_dir / name).parents:
+            if parent == out_dir or any(parent.iterdir()):
+                break
+            parent.rmdir()
+
+
+def _swap_in(out_dir: Path, files: Mapping[str, Source]) -> None:
     staging = out_dir.with_name(f".{out_dir.name}.new")
     retired = out_dir.with_name(f".{out_dir.name}.old")
     for leftover in (staging, retired):

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +25,11 @@ from generator.views import author_pages, period_pages
 
 @dataclass(frozen=True)
 class Tag:
+    """A tag as pages link to it; how many papers it has is not part of it, so that a paper's page does not
+    change when another paper gets the same tag."""
+
     slug: str
     name: str
-    count: int
 
 
 @dataclass(frozen=True)
@@ -47,18 +49,11 @@ class Month:
 
 @dataclass(frozen=True)
 class Pager:
-    """Where a listing page stands among its pages; ``paths`` are site paths of all pages."""
+    """A listing page's neighbours (site paths); ``number`` counts from the oldest page, 0 for the front page."""
 
     number: int
-    paths: tuple[str, ...]
-
-    @property
-    def previous(self) -> str | None:
-        return self.paths[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next(self) -> str | None:
-        return self.paths[self.number] if self.number < len(self.paths) else None
+    newer: str | None
+    older: str | None
 
 
 @dataclass(frozen=True)
@@ -73,6 +68,19 @@ class Page:
     @property
     def file(self) -> str:
         return output_file(self.path)
+
+
+def papers_shown(pages: Iterable[Page]) -> list[Paper]:
+    """The papers whose abstracts ``pages`` may show: those their contexts hold, directly or in a sequence."""
+    found: dict[str, Paper] = {}
+    for page in pages:
+        for value in page.context.values():
+            items = value if isinstance(value, (tuple, list)) else (value,)
+            for item in items:
+                paper = item if isinstance(item, Paper) else getattr(item, "paper", None)
+                if isinstance(paper, Paper):
+                    found.setdefault(paper.slug, paper)
+    return list(found.values())
 
 
 def build_site(content: Content) -> Site:
@@ -91,6 +99,7 @@ class Tags:
 
     by_slug: dict[str, Tag]
     slug_of: dict[str, str]
+    counts: dict[str, int]
 
     def of(self, paper: Paper) -> tuple[Tag, ...]:
         return tuple(self.by_slug[s] for s in sorted({self.slug_of[name] for name in paper.tags}))
@@ -105,7 +114,8 @@ def collect_tags(site: Site) -> Tags:
             slug = slug_of.get(name) or slug_of.setdefault(name, make_slug(name))
             names[slug].add(name)
             counts[slug] += 1
-    return Tags({slug: Tag(slug, sorted(names[slug])[0], counts[slug]) for slug in sorted(names)}, slug_of)
+    by_slug = {slug: Tag(slug, sorted(names[slug])[0]) for slug in sorted(names)}
+    return Tags(by_slug, slug_of, dict(counts))
 
 
 def plan(
@@ -171,19 +181,44 @@ def _newest_first(papers: list[Paper]) -> list[Paper]:
 
 
 def _tag_pages(site: Site, config: SiteConfig, tags: Tags) -> Iterator[Page]:
-    ranked = tuple(sorted(tags.by_slug.values(), key=lambda t: (-t.count, t.slug)))
+    ranked = tuple(
+        (tag, tags.counts[tag.slug])
+        for tag in sorted(tags.by_slug.values(), key=lambda t: (-tags.counts[t.slug], t.slug))
+    )
     yield Page("tags/", "tags.html", {"tags": ranked})
     members: dict[str, list[Paper]] = defaultdict(list)
     for paper in site.papers.values():
         for tag in tags.of(paper):
             members[tag.slug].append(paper)
-    size = config.papers_per_page
     for slug, tag in tags.by_slug.items():
-        papers = _newest_first(members[slug])
-        chunks = [tuple(papers[i : i + size]) for i in range(0, len(papers), size)]
-        paths = tuple(tag_path(slug, n) for n in range(1, len(chunks) + 1))
-        for number, chunk in enumerate(chunks, start=1):
-            yield Page(paths[number - 1], "tag.html", {"tag": tag, "papers": chunk, "pager": Pager(number, paths)})
+        yield from _tag_listing(tag, _newest_first(members[slug]), config.papers_per_page)
+
+
+def _tag_listing(tag: Tag, papers: list[Paper], size: int) -> Iterator[Page]:
+    """A tag's front page and its numbered pages, numbered from the oldest so that they never shift.
+
+    Page 1 holds the tag's first ``size`` papers, page 2 the next, and so on; the front page holds the
+    newest ``size`` to ``2 * size - 1``. A new paper changes the front page only (and, every ``size`` papers,
+    adds a numbered page): older pages keep their URL, their content, and need no rendering.
+    """
+    oldest_first = papers[::-1]
+    full = max(len(papers) // size, 1)
+    chunks = [oldest_first[i * size : (i + 1) * size] for i in range(full - 1)]
+    front = oldest_first[(full - 1) * size :]
+    older = tag_path(tag.slug, len(chunks)) if chunks else None
+    yield Page(
+        tag_path(tag.slug),
+        "tag.html",
+        {"tag": tag, "count": len(papers), "papers": tuple(front[::-1]), "pager": Pager(0, None, older)},
+    )
+    for number, chunk in enumerate(chunks, start=1):
+        newer = tag_path(tag.slug, number + 1) if number < len(chunks) else tag_path(tag.slug)
+        pager = Pager(number, newer, tag_path(tag.slug, number - 1) if number > 1 else None)
+        yield Page(
+            tag_path(tag.slug, number),
+            "tag.html",
+            {"tag": tag, "count": None, "papers": tuple(chunk[::-1]), "pager": pager},
+        )
 
 
 def _months(digests: tuple[Digest, ...]) -> tuple[Month, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from generator.errors import InputError
 from generator.feeds import scholarly_article, xml_text
 from generator.markdown import Markdown
 from generator.mathml import inline_math, plain_math
+from generator.model import Paper
 from generator.pages import Page
 from generator.slugs import make_slug
 from generator.urls import Urls
@@ -120,6 +121,20 @@ class Renderer:
         if html is None:
             html = self._html[key] = Markup(self._md.html(text, doc_id))
         return html
+
+    def prime(self, papers: Iterable[Paper]) -> None:
+        """Render the papers' abstracts now (HTML and plain text), as the templates will ask for them."""
+        for paper in papers:
+            self.markdown(paper.abstract, paper.slug)
+            self.snippet(paper.abstract)
+
+    def primed(self, papers: Sequence[Paper]) -> tuple[list[Markup], list[str]]:
+        """What :meth:`prime` computed for ``papers``, to hand to another renderer."""
+        return [self._html[(p.abstract, p.slug)] for p in papers], [self._text[p.abstract] for p in papers]
+
+    def adopt(self, papers: Sequence[Paper], html: Sequence[Markup], text: Sequence[str]) -> None:
+        self._html.update(((p.abstract, p.slug), h) for p, h in zip(papers, html, strict=True))
+        self._text.update((p.abstract, t) for p, t in zip(papers, text, strict=True))
 
     def snippet(self, source: str, limit: int = 240) -> str:
         """The start of what ``source`` (Markdown) reads as, in plain text."""

@@ -41,8 +41,9 @@ def day_bib_path(date: dt.date) -> str:
     return f"date/{date.isoformat()}/{date.isoformat()}.bib"
 
 
-def tag_path(tag_slug: str, page: int = 1) -> str:
-    return f"tags/{tag_slug}/" if page == 1 else f"tags/{tag_slug}/page/{page}/"
+def tag_path(tag_slug: str, page: int | None = None) -> str:
+    """A tag's front page, or its numbered page (numbered from the oldest, see pages.py)."""
+    return f"tags/{tag_slug}/" if page is None else f"tags/{tag_slug}/page/{page}/"
 
 
 def tag_feed_path(tag_slug: str) -> str:
@@ -75,7 +76,7 @@ class Urls:
     def day(self, date: dt.date) -> str:
         return self(day_path(date))
 
-    def tag(self, tag_slug: str, page: int = 1) -> str:
+    def tag(self, tag_slug: str, page: int | None = None) -> str:
         return self(tag_path(tag_slug, page))
 
     def month(self, year: int, month: int) -> str:

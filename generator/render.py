@@ -1,0 +1,83 @@
+"""Render planned pages to bytes: in worker processes when there are many, in this process otherwise.
+
+Abstracts are rendered first, once each, and the page rendering that follows reuses them; with several
+cores both steps are split between forked workers, which inherit the pages instead of receiving copies.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from markupsafe import Markup
+
+from generator.config import SiteConfig
+from generator.model import Paper
+from generator.pages import Page
+from generator.theme import Renderer, Theme
+
+# Below this many pages, starting workers costs more than it saves.
+PARALLEL_FROM = 300
+
+# A worker's renderer and the work it inherited at fork; set once per worker process by _start.
+_worker: tuple[Renderer, Sequence[Paper], Sequence[Page]] | None = None
+
+
+def render_pages(
+    theme: Theme,
+    config: SiteConfig,
+    papers: Sequence[Paper],
+    pages: Sequence[Page],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[bytes]:
+    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show."""
+    renderer = Renderer(theme, config)
+    workers = _workers(len(pages))
+    if workers < 2:
+        return [renderer.render(page) for page in pages]
+    fork = multiprocessing.get_context("fork")
+    parts = _chunks(len(papers), workers)
+    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=(renderer, papers, ())) as pool:
+        for (start, stop), done in zip(parts, pool.map(_prime, parts), strict=True):
+            renderer.adopt(papers[start:stop], *done)
+    rendered: list[bytes] = []
+    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=(renderer, (), pages)) as pool:
+        for part in pool.map(_render, _chunks(len(pages), workers * 8)):
+            rendered.extend(part)
+            if progress:
+                progress("render", len(rendered), len(pages))
+    return rendered
+
+
+def _workers(pages: int) -> int:
+    # Forking a process that runs other threads (the preview server) is unsafe: render in-process there.
+    if pages < PARALLEL_FROM or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def _chunks(total: int, parts: int) -> list[tuple[int, int]]:
+    size = -(-total // parts) if total else 1
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page]) -> None:
+    global _worker
+    _worker = (renderer, papers, pages)
+
+
+def _prime(chunk: tuple[int, int]) -> tuple[list[Markup], list[str]]:
+    assert _worker is not None
+    renderer, papers, _ = _worker
+    part = papers[chunk[0] : chunk[1]]
+    renderer.prime(part)
+    return renderer.primed(part)
+
+
+def _render(chunk: tuple[int, int]) -> list[bytes]:
+    assert _worker is not None
+    renderer, _, pages = _worker
+    return [renderer.render(page) for page in pages[chunk[0] : chunk[1]]]

@@ -1,0 +1,66 @@
+"""Planning pages: what each page holds, stable tag pagination, fingerprints that change only with inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.model import Digest, Paper, Site
+from generator.pages import Page, plan
+
+
+def site_of(count: int, tagged: str = "llm") -> Site:
+    start = dt.date(2025, 1, 1)
+    papers = {
+        f"p{i:03d}": Paper(
+            f"p{i:03d}",
+            f"Paper {i}",
+            start + dt.timedelta(days=i),
+            f"Abstract {i}.",
+            tags=(tagged,),
+            fingerprint=f"fp{i}",
+        )
+        for i in range(count)
+    }
+    digests = tuple(
+        Digest(p.date, (p.slug,), path=Path(f"{p.date}.md"), fingerprint=f"d{p.slug}")
+        for p in sorted(papers.values(), key=lambda p: p.date, reverse=True)
+    )
+    return Site(papers, digests, {p.slug: (p.date,) for p in papers.values()})
+
+
+def tag_pages(pages: list[Page]) -> dict[str, Page]:
+    return {p.path: p for p in pages if p.template == "tag.html"}
+
+
+def slugs(page: Page) -> list[str]:
+    return [p.slug for p in page.context["papers"]]
+
+
+def test_tag_pages_are_numbered_from_the_oldest() -> None:
+    pages = tag_pages(plan(site_of(8), SiteConfig(papers_per_page=3), "g"))
+    assert list(pages) == ["tags/llm/", "tags/llm/page/1/"]
+    assert slugs(pages["tags/llm/"]) == ["p007", "p006", "p005", "p004", "p003"]  # newest 3 to 5
+    assert slugs(pages["tags/llm/page/1/"]) == ["p002", "p001", "p000"]
+    front, first = pages["tags/llm/"].context["pager"], pages["tags/llm/page/1/"].context["pager"]
+    assert (front.newer, front.older) == (None, "tags/llm/page/1/")
+    assert (first.newer, first.older) == ("tags/llm/", None)
+
+
+def test_a_new_paper_changes_only_the_front_tag_page_and_its_own_pages() -> None:
+    config = SiteConfig(papers_per_page=3)
+    before = {p.path: p.fingerprint for p in plan(site_of(10), config, "g")}
+    after = {p.path: p.fingerprint for p in plan(site_of(11), config, "g")}
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert "tags/llm/page/1/" in before and "tags/llm/page/2/" in before
+    assert before["tags/llm/page/1/"] == after["tags/llm/page/1/"]
+    assert before["tags/llm/page/2/"] == after["tags/llm/page/2/"]
+    assert "tags/llm/" in changed and "papers/p010/" in changed and "papers/p009/" not in changed
+
+
+def test_fingerprints_follow_content_not_identity() -> None:
+    first = plan(site_of(5), SiteConfig(), "g")
+    again = plan(site_of(5), SiteConfig(), "g")
+    assert [p.fingerprint for p in first] == [p.fingerprint for p in again]
+    assert [p.fingerprint for p in plan(site_of(5), SiteConfig(), "other templates")] != [p.fingerprint for p in first]

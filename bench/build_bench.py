@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -22,60 +23,58 @@ from corpus import next_day, write_corpus
 REPO = Path(__file__).resolve().parents[1]
 
 
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Seconds and peak memory (MB) of one command run in a child process."""
+def timed(command: list[str], log: Path) -> tuple[float, float, dict[str, float]]:
+    """Seconds, peak memory (MB) and the build's own stage timings (from -v) of one command in a child."""
     started = time.perf_counter()
     pid = os.fork()
-    if pid == 0:  # the child: becomes the command, so its max RSS is its own
-        if cwd:
-            os.chdir(cwd)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
+    if pid == 0:  # the child: becomes the command, so its max RSS is its own (and its workers' are theirs)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
         os.execvpe(command[0], command, {**os.environ, "PYTHONPATH": str(REPO)})
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"{' '.join(command)} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(command)} failed with status {status}: {log.read_text()}")
+    stages = {}
+    for line in log.read_text().splitlines():
+        name, _, value = line.strip().rpartition(" ")
+        if value == "s" and name:
+            label, _, number = name.rpartition(" ")
+            stages[label.strip()] = float(number)
+    return seconds, usage.ru_maxrss / 1024, stages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary site folder")
+    parser.add_argument("--stages", action="store_true", help="print each stage's seconds too")
     args = parser.parse_args()
-    digest = [sys.executable, "-m", "generator", "-q"]
+    digest = [sys.executable, "-m", "generator", "-v"]
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) / "site-folder"
+        log = Path(tmp) / "build.log"
         files = write_corpus(folder, args.papers)
+        build = [*digest, "-C", str(folder), "build"]
         print(
             f"# {args.papers} papers over {len(files)} days; {dt.date.today()}, {platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}"
         )
-        seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(
-            f"full build (digests -> content -> site): {seconds:6.2f} s  {args.papers / seconds:7.0f} papers/s  "
-            f"peak {peak:4.0f} MB"
-        )
-        pages = sum(1 for _ in (folder / "site").rglob("*.html"))
-        print(f"  pages written: {pages}")
-        seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(f"no-change rebuild:                       {seconds:6.2f} s  peak {peak:4.0f} MB")
+
+        def report(label: str, papers: int | None = None) -> None:
+            seconds, peak, stages = timed(build, log)
+            search = stages.get("search index", 0.0)
+            rate = f"  {papers / (seconds - search):6.0f} papers/s" if papers else ""
+            print(f"{label:<34} {seconds:6.2f} s, {seconds - search:6.2f} s without search{rate}, peak {peak:4.0f} MB")
+            if args.stages:
+                print("    " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+
+        report("full build (digests -> site)", args.papers)
+        print(f"  pages: {sum(1 for _ in (folder / 'site').rglob('*.html'))}")
+        report("no-change rebuild")
         next_day(folder, files)
-        seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(f"rebuild after one new day (70 papers):   {seconds:6.2f} s  peak {peak:4.0f} MB")
-        for cache in (folder / ".digest-cache").glob("*"):
-            cache.unlink()
-        seconds, peak = timed([*digest, "-C", str(folder), "build"])
-        print(
-            f"render-only build, no cache (content/ -> site): {seconds:6.2f} s  "
-            f"{args.papers / seconds:7.0f} papers/s  peak {peak:4.0f} MB"
-        )
-        if args.keep:
-            keep = Path(tempfile.mkdtemp(prefix="digest-bench-kept-"))
-            folder.rename(keep)
-            folder.mkdir()
-            print(f"kept in {keep}")
+        report("rebuild after one new day (70)")
+        shutil.rmtree(folder / ".digest-cache")
+        report("render only, no cache (content -> site)", args.papers)
 
 
 if __name__ == "__main__":

@@ -105,8 +105,8 @@ def base_key(paper: Paper) -> str:
     """First author's family name + year + first title word, lower-case ASCII."""
     name = paper.authors[0] if paper.authors else ""
     family = name.split(",")[0] if "," in name else (name.split() or [""])[-1]
-    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", MATH_RE.sub(" ", paper.title))]
-    first = next((w for w in words if w and w not in _SKIP_WORDS), "paper")
+    words = (_ascii_word(w) for w in re.findall(r"[^\W_]+", MATH_RE.sub(" ", paper.title)))
+    first = next((w for w in words if w and w not in _SKIP_WORDS), "paper")  # lazily: transliteration is slow
     return f"{_ascii_word(family) or 'anon'}{year(paper)}{first}"
 
 

@@ -23,9 +23,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, papers_shown, plan
-from generator.related import related_papers
 from generator.render import render_pages
-from generator.search import search_files
 from generator.sync import sync
 from generator.theme import Theme, find_theme, static_files, theme_fingerprint
 
@@ -197,10 +195,15 @@ def _render(
     global_fingerprint = theme_fingerprint(theme, config)
     inputs = _inputs_fingerprint(content, global_fingerprint, theme)
     previous = _read_manifest(folder)
+    previous = previous if _site_intact(folder, previous) else {}
     report.papers, report.days = len(content.papers), len(content.digests)
-    if previous.get("inputs") == inputs and all((folder.output / f).is_file() for f in previous["files"]):
+    if previous.get("inputs") == inputs:
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
+    # Imported here: numpy, scipy and lunr take longer to import than a no-change rebuild takes.
+    from generator.related import related_papers
+    from generator.search import search_files
+
     site = build_site(content)
     related = related_papers(site.papers, folder.cache / "related.pickle")
     clock.lap("related papers")
@@ -226,11 +229,16 @@ def _render(
     return outputs
 
 
+def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
+    """Whether site/ still holds what the previous build wrote. Checked by its home page, not file by file:
+    a stat per file costs more than an incremental build, and site/ is output, not to be edited by hand."""
+    return bool(previous.get("files")) and (folder.output / "index.html").is_file()
+
+
 def _reuse(folder: SiteFolder, previous: dict[str, Any], outputs: _Outputs, name: str) -> bool:
     """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    old = folder.output / name
-    if previous.get("files", {}).get(name) == outputs.manifest[name] and old.is_file():
-        outputs.files[name] = Reuse(old)
+    if previous.get("files", {}).get(name) == outputs.manifest[name]:
+        outputs.files[name] = Reuse(folder.output / name)
         return True
     return False
 

@@ -55,6 +55,9 @@ def sync(
 
     ``source_tags`` maps a tag to the keywords or categories (from richer sources) that give it.
     """
+    digests = list(digests)
+    if not digests:  # the usual rebuild: nothing to index papers for
+        return SyncResult({}, ())
     index = _Index(slug_of=_keys(content.papers.values()), taken=set(content.papers))
     rules = TagRules(tag_rules)
     originals: dict[Path, str] = {}

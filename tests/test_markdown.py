@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.markdown import escape_text, make_renderer, plain_text, render_markdown
+from bench.corpus import paper as bench_paper
+from generator.markdown import Markdown, _prose, escape_text, make_renderer, plain_text, render_markdown
 from tests.test_read_text import seed_blocks
 
 MD = make_renderer()
@@ -65,3 +68,29 @@ def test_unsafe_links_and_images_are_not_rendered() -> None:
     )
     assert soup.find("img") is None  # nothing is fetched when the page loads
     assert [a["href"] for a in soup.find_all("a")] == ["https://tracker.example/p.gif"]
+
+
+def test_prose_shortcut_gives_the_parsers_output_byte_for_byte() -> None:
+    fast, parser, plain_parser = Markdown(), make_renderer(), make_renderer(linkify=False)
+    rng = random.Random(3)
+    texts = [escape_text(abstract) for _, abstract in seed_blocks()]
+    texts += [escape_text(bench_paper(rng, n)[1]) for n in range(200)]
+    texts += [
+        "Line one\nline two\n\nPara two.",
+        "a  \nb",
+        "x\n---",
+        "1986. A year",
+        "Ok\n    code",
+        'He said "hi" & left',
+        "tab\there",
+        " lead",
+        "C++ and C#",
+        "\\- not a list",
+        "example.com and www.example.org",
+    ]
+    shortcut = 0
+    for text in texts:
+        assert fast.html(text) == parser.render(text), text
+        assert fast.text(text) == plain_text(plain_parser, text), text
+        shortcut += _prose(text) is not None
+    assert shortcut > 50  # the shortcut is really taken, for most plain abstracts

@@ -89,3 +89,24 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
             if target is not None and not target.is_file():
                 broken.append(f"{page.relative_to(site)} -> {link}")
     return broken
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # this machine's closed network refuses Chromium's own requests
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium(module: bool = False) -> None:
+    """Skip a browser test when Debian's Chromium is missing, but fail in CI, where it must run."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs it with apt-get", pytrace=False)
+    pytest.skip(f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)", allow_module_level=module)

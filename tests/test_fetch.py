@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import FIXTURES, build_ok, make_site, run_digest, soup
 
 from generator.fetch import MAX_RETRY_AFTER, retry_delay
+from tests.conftest import FIXTURES, build_ok, make_site, run_digest, soup
 
 HF = (FIXTURES / "hf/2025-05-29.json").read_bytes()
 ATOM = (FIXTURES / "arxiv/cs.CL.xml").read_bytes()

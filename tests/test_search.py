@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED, broken_links, build_ok, html_files, make_site, soup
 
 from bench.synthetic import papers as synthetic_papers
 from generator.content import load_content
@@ -20,6 +19,7 @@ from generator.search import ROOT, bucket_names, ordered_papers, part_file, sear
 from generator.search_query import Parts, needed_buckets, parse, reference_index, search
 from generator.search_store import bucket_of
 from generator.search_text import STOP_WORDS, stem, terms, words
+from tests.conftest import SEED, broken_links, build_ok, html_files, make_site, soup
 
 
 @pytest.fixture(scope="module")

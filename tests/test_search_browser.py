@@ -3,7 +3,6 @@ http.server process on 127.0.0.1, at the root and under a sub-path."""
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import shutil
@@ -15,7 +14,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from conftest import SEED, build_ok, make_site
 from playwright.sync_api import sync_playwright
 
 from generator.content import load_content
@@ -23,22 +21,9 @@ from generator.pages import build_site
 from generator.search import ordered_papers
 from generator.search_query import reference_index, search
 from generator.search_text import terms
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SEED, build_ok, make_site, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing: CI must run the browser tests (.ci/run installs chromium)")
-    pytest.skip(f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)", allow_module_level=True)
+require_chromium(module=True)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +72,7 @@ def sub_url(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED, make_site
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SEED, make_site, require_chromium
 
 TAID = "taid-temporally-adaptive-interpolated-distillation-for-efficient-knowledge"
 PAPER_URL = f"/papers/{TAID}/"
@@ -324,23 +324,8 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert f"port {port} on 127.0.0.1 is in use" in log.read_text(encoding="utf-8")
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def test_a_real_page_reloads_itself_and_shows_a_failed_rebuild(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run installs it")
-        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     root = seeded(tmp_path)

@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SEED, build_ok, make_site, run_digest, soup
 
 from generator.digests import detect_format, read_digest
 from generator.digests.fields import arxiv_id
 from generator.errors import InputError
 from generator.yamltext import parse_document
+from tests.conftest import FIXTURES, SEED, build_ok, make_site, run_digest, soup
 
 TODAY = dt.date(2025, 6, 2)
 

@@ -6,6 +6,7 @@ Nothing is written until every stage has succeeded, so bad input leaves content/
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import time
@@ -109,6 +110,22 @@ def _imported(folder: SiteFolder, record: dict[str, Imported], path: Path) -> st
 
 
 def _run(
+    folder: SiteFolder,
+    config: SiteConfig,
+    dates: dict[Path, dt.date | None],
+    record: dict[str, Imported],
+    render: bool,
+    progress: Progress | None,
+    fmt: str | None = None,
+) -> BuildReport:
+    folder.cache.mkdir(parents=True, exist_ok=True)
+    with (folder.cache / "build.lock").open("w") as lock:
+        # Two builds of one folder at once (a preview server and a manual build) would write over each other.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _stages(folder, config, dates, record, render, progress, fmt)
+
+
+def _stages(
     folder: SiteFolder,
     config: SiteConfig,
     dates: dict[Path, dt.date | None],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,11 @@ def test_cli_help_and_usage_errors(tmp_path: Path) -> None:
         assert result.returncode == 0 and "usage: digest" in result.stdout
     assert run_digest("-C", tmp_path / "nowhere", "build").returncode == 2
     assert run_digest("import", "x.txt", "--date", "June").returncode == 2
+
+
+def test_two_builds_at_once_do_not_trip_over_each_other(seed_site: Path) -> None:
+    command = [sys.executable, "-m", "generator", "-q", "-C", str(seed_site), "build"]
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    second = run_digest("-q", "-C", seed_site, "build")
+    assert first.wait(timeout=120) == 0 and second.returncode == 0, (first.stderr, second.stderr)
+    assert broken_links(seed_site / "site") == []

@@ -331,7 +331,7 @@
     }).catch(function (error) {
       if (mine !== sequence) return;
       say(location.protocol === "file:"
-        ? "Search cannot load its index from a file:// page in this browser. Serve the site over HTTP (for example: python3 -m http.server -d site)."
+        ? "Search cannot load its index from a file:// page in this browser. Serve the site over HTTP (for example: digest serve)."
         : "Search could not load its index (" + error.message + "). Try reloading the page.");
     });
   }

@@ -87,20 +87,13 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
                 item = parse(path, path.read_bytes())
                 cache.put(item)
             seen.add(str(path))
-            if isinstance(item, Paper):
-                _add_unique(papers, item.slug, item, "slug")
+            if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)
+                papers[item.slug] = item
             else:
-                _add_unique(digests, item.date, item, "date")
+                digests[item.date] = item
     _check_references(papers, digests)
     cache.save(seen)
     return Content(dict(sorted(papers.items())), dict(sorted(digests.items())))
-
-
-def _add_unique(found: dict[Any, Any], key: Any, item: Paper | Digest, what: str) -> None:
-    other = found.get(key)
-    if other is not None:
-        raise InputError(item.path, f"{what} {key} is already used by {other.path}")
-    found[key] = item
 
 
 def _check_references(papers: dict[str, Paper], digests: dict[dt.date, Digest]) -> None:
@@ -164,11 +157,23 @@ def _slug(value: Any) -> str:
     return slug
 
 
+def _named_by(doc: Document, path: Path, key: str, value: object, name: object) -> None:
+    """The file's name is its identity (links, day lists and later builds find it by name): the front matter
+    must agree with it, or a hand edit of one without the other would split a paper or a day in two."""
+    if value != name:
+        hint = f"rename the file to {value}.md as well, or set {key}: {name}"
+        raise InputError(path, f"{key} {value} does not match the file name: {hint}", doc.meta.lines.get(key))
+
+
 def parse_paper(path: Path, data: bytes) -> Paper:
     """A paper file into a Paper; unknown front matter keys are kept in ``extra``."""
     doc = parse_document(path, _decode(path, data))
+    if not is_valid_slug(path.stem):
+        raise InputError(path, "a paper file's name must be its slug: lowercase ASCII letters, digits, hyphens")
+    slug = _field(doc, path, "slug", _slug, path.stem)
+    _named_by(doc, path, "slug", slug, path.stem)
     return Paper(
-        slug=_field(doc, path, "slug", _slug, path.stem if is_valid_slug(path.stem) else _REQUIRED),
+        slug=slug,
         title=_field(doc, path, "title", _str),
         date=_field(doc, path, "date", _date),
         abstract=doc.body,
@@ -186,8 +191,12 @@ def parse_paper(path: Path, data: bytes) -> Paper:
 def parse_digest(path: Path, data: bytes) -> Digest:
     """A digest-day file into a Digest; its papers are slugs of paper files."""
     doc = parse_document(path, _decode(path, data))
+    if not _is_iso(path.stem):
+        raise InputError(path, "a digest day file's name must be its date: YYYY-MM-DD.md")
+    date = _field(doc, path, "date", _date, _date(path.stem))
+    _named_by(doc, path, "date", date, _date(path.stem))
     return Digest(
-        date=_field(doc, path, "date", _date, _date(path.stem) if _is_iso(path.stem) else _REQUIRED),
+        date=date,
         slugs=_field(doc, path, "papers", _strings, ()),
         intro=doc.body,
         title=_field(doc, path, "title", _str, ""),

@@ -41,14 +41,14 @@ def xml_text(value: str) -> str:
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
-def scholarly_article(paper: Paper, url: str | None = None) -> dict[str, Any]:
-    """schema.org ScholarlyArticle data for a paper page's JSON-LD (a Jinja filter; the template serializes it)."""
+def scholarly_article(paper: Paper, url: str | None, abstract: str) -> dict[str, Any]:
+    """schema.org ScholarlyArticle data for a paper page's JSON-LD; ``abstract`` is the plain text of it."""
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "headline": paper.title,
         "name": paper.title,
-        "abstract": paper.abstract,
+        "abstract": abstract,
         "datePublished": paper.date.isoformat(),
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
         "keywords": list(paper.tags),

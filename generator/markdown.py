@@ -7,6 +7,7 @@ are not mistaken for math.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -86,6 +87,23 @@ class Markdown:
         if prose is not None:
             return " ".join(" ".join(prose).split())
         return plain_text(self._plain, source)
+
+
+@functools.cache
+def _shared() -> Markdown:
+    return Markdown()  # parsers are costly to build and never change once built: one per process
+
+
+def plain(source: str) -> str:
+    """What a reader sees of ``source`` (Markdown), as plain text: for snippets, search results, metadata."""
+    return _shared().text(source)
+
+
+def shorten(flat: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word, with an ellipsis when cut."""
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.markdown import plain, shorten
 from generator.model import Paper, Site
 from generator.search_store import FIELDS, FORMAT, Day, Store, Summary, bucket_of
 from generator.urls import paper_path
@@ -158,11 +159,7 @@ def _stored(paper: Paper) -> list[str]:
 
 
 def snippet(paper: Paper) -> str:
-    text = " ".join(paper.abstract.split())
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return text[: cut if cut > 0 else SNIPPET_CHARS] + " …"
+    return shorten(plain(paper.abstract), SNIPPET_CHARS)
 
 
 def _periods(papers: Sequence[Paper]) -> dict[str, list[Day]]:

@@ -20,7 +20,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.feeds import scholarly_article, xml_text
-from generator.markdown import Markdown
+from generator.markdown import Markdown, shorten
 from generator.mathml import inline_math, plain_math
 from generator.model import Paper
 from generator.pages import Page
@@ -82,13 +82,6 @@ def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
 
-def shorten(flat: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word."""
-    if len(flat) <= limit:
-        return flat
-    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-
-
 class Renderer:
     """Renders pages through one Jinja environment; Markdown is rendered once per text and reused."""
 
@@ -111,7 +104,7 @@ class Renderer:
         self._html: dict[tuple[str, str], Markup] = {}
         self._text: dict[str, str] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
-        self.env.filters.update(xml_text=xml_text, scholarly_article=scholarly_article)  # feeds and JSON-LD
+        self.env.filters.update(xml_text=xml_text, scholarly_article=self.scholarly_article)  # feeds and JSON-LD
         self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=make_slug)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
@@ -136,12 +129,15 @@ class Renderer:
         self._html.update(((p.abstract, p.slug), h) for p, h in zip(papers, html, strict=True))
         self._text.update((p.abstract, t) for p, t in zip(papers, text, strict=True))
 
-    def snippet(self, source: str, limit: int = 240) -> str:
+    def scholarly_article(self, paper: Paper, url: str | None = None) -> dict[str, object]:
+        return scholarly_article(paper, url, self.snippet(paper.abstract, limit=None))
+
+    def snippet(self, source: str, limit: int | None = 240) -> str:
         """The start of what ``source`` (Markdown) reads as, in plain text."""
         text = self._text.get(source)
         if text is None:
             text = self._text[source] = self._md.text(source)
-        return shorten(text, limit)
+        return text if limit is None else shorten(text, limit)
 
     def render(self, page: Page) -> bytes:
         try:

@@ -16,7 +16,7 @@ from generator.errors import InputError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(---)[ \t]*\r?\n?", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,11 @@ def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
 
 @dataclass(frozen=True)
 class Document:
-    """A Markdown file with front matter; ``body_line`` is where the body starts."""
+    """A Markdown file with front matter; ``fence`` is the index of the line that closes the front matter."""
 
     meta: YamlMapping
     body: str
-    body_line: int
+    fence: int
 
 
 def parse_document(path: Path, text: str) -> Document:
@@ -74,8 +74,7 @@ def parse_document(path: Path, text: str) -> Document:
     if not match:
         raise InputError(path, "missing front matter: the file must start with '---', YAML, then '---'", 1)
     meta = load_mapping(path, match.group(1), first_line=2)
-    body_line = text.count("\n", 0, match.end()) + 1
-    return Document(meta, text[match.end() :].strip("\n"), body_line)
+    return Document(meta, text[match.end() :].strip("\n"), text.count("\n", 0, match.start(2)))
 
 
 def dump_document(meta: dict[str, Any], body: str) -> str:
@@ -88,13 +87,12 @@ def dump_document(meta: dict[str, Any], body: str) -> str:
 def patch_document(path: Path, text: str, updates: dict[str, Any], body: str | None = None) -> str:
     """Set front matter keys (and optionally the body) by editing only their lines.
 
-    Comments, key order and formatting of everything else stay as the user wrote them. A key's lines run from
-    the key to the next top-level key; a new key goes at the end of the front matter.
+    Comments, key order and formatting of everything else stay as the user wrote them. A key's value is its
+    line and the indented or list lines under it; a new key goes at the end of the front matter.
     """
     doc = parse_document(path, text)
     lines = text.splitlines(keepends=True)
-    end = doc.body_line - 2  # index of the closing '---'
-    starts = sorted(line - 1 for line in doc.meta.lines.values())
+    end = doc.fence
     replaced: dict[int, tuple[int, str]] = {}
     appended = []
     for key, value in updates.items():
@@ -103,9 +101,10 @@ def patch_document(path: Path, text: str, updates: dict[str, Any], body: str | N
         if line is None:
             appended.append(dumped)
             continue
-        start = line - 1
-        stop = min([s for s in starts if s > start] + [end])
-        replaced[start] = (stop, dumped)
+        start = stop = line - 1
+        while stop + 1 < end and lines[stop + 1].startswith((" ", "\t", "-")):
+            stop += 1
+        replaced[start] = (stop + 1, dumped)
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -121,5 +120,7 @@ def patch_document(path: Path, text: str, updates: dict[str, Any], body: str | N
         if index == end + 1 and body is not None:
             break
     if body is not None:
+        if not out[-1].endswith("\n"):  # the closing '---' was the file's last line
+            out[-1] += "\n"
         out.append(body.strip("\n") + "\n")
     return "".join(out)

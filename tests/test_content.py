@@ -74,10 +74,15 @@ def test_digest_must_list_existing_papers(tmp_path: Path) -> None:
         load_content(tmp_path)
 
 
-def test_two_files_with_one_slug_is_an_error(tmp_path: Path) -> None:
+def test_slug_and_date_must_match_the_file_name(tmp_path: Path) -> None:
     write(tmp_path, "papers/a-title.md", PAPER)
-    write(tmp_path, "papers/other.md", PAPER)
-    with pytest.raises(InputError, match="already used"):
+    write(tmp_path, "papers/other.md", PAPER)  # a copy, or a slug changed by hand without renaming the file
+    with pytest.raises(InputError, match="slug a-title does not match the file name") as caught:
+        load_content(tmp_path)
+    assert caught.value.line == 3
+    (tmp_path / "papers" / "other.md").unlink()
+    write(tmp_path, "digests/2025-05-29.md", "---\ndate: 2025-05-30\npapers: [a-title]\n---\n")
+    with pytest.raises(InputError, match="date 2025-05-30 does not match the file name"):
         load_content(tmp_path)
 
 

@@ -11,7 +11,8 @@ import hashlib
 import json
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,46 +87,53 @@ def today_in(config: SiteConfig) -> dt.date:
 
 def build(folder: SiteFolder, config: SiteConfig, progress: Progress | None = None) -> BuildReport:
     """Convert new or changed digests, then render the whole site into site/."""
-    record = read_record(folder.content / RECORD_NAME)
-    changed = [p for p in digest_files(folder.digests) if _imported(folder, record, p) != file_hash(p)]
-    dates = {p: record[_name(folder, p)].date if _name(folder, p) in record else None for p in changed}
-    return _run(folder, config, dates, record, render=True, progress=progress)
+    with _locked(folder):
+        record = read_record(folder.content / RECORD_NAME)
+        changed = [p for p in digest_files(folder.digests) if _recorded(folder, record, p) != file_hash(p)]
+        dates = {p: _recorded_date(folder, record, p) for p in changed}
+        return _run(folder, config, dates, record, render=True, progress=progress)
 
 
 def import_digests(
     folder: SiteFolder, config: SiteConfig, paths: Iterable[Path], date: dt.date | None = None, fmt: str | None = None
 ) -> BuildReport:
-    """Convert the named digest files into content/ (the site is not rendered); ``fmt`` skips detection."""
-    record = read_record(folder.content / RECORD_NAME)
-    return _run(folder, config, dict.fromkeys(paths, date), record, render=False, progress=None, fmt=fmt)
+    """Convert the named digest files into content/ (the site is not rendered); ``fmt`` skips detection.
+
+    Without ``date``, a file imported before with ``--date`` keeps that date."""
+    with _locked(folder):
+        record = read_record(folder.content / RECORD_NAME)
+        dates = {p: date or _recorded_date(folder, record, p) for p in paths}
+        return _run(folder, config, dates, record, render=False, progress=None, fmt=fmt)
 
 
-def _name(folder: SiteFolder, path: Path) -> str:
-    return path.resolve().relative_to(folder.digests.resolve()).as_posix()
+@contextmanager
+def _locked(folder: SiteFolder) -> Iterator[None]:
+    """One build of a folder at a time: a preview server and a manual build would write over each other."""
+    folder.cache.mkdir(parents=True, exist_ok=True)
+    with (folder.cache / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
-def _imported(folder: SiteFolder, record: dict[str, Imported], path: Path) -> str | None:
-    item = record.get(_name(folder, path))
+def _name(folder: SiteFolder, path: Path) -> str | None:
+    """The file's name in the import record: its path under digests/, or None for a file elsewhere."""
+    try:
+        return path.resolve().relative_to(folder.digests.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def _recorded(folder: SiteFolder, record: dict[str, Imported], path: Path) -> str | None:
+    item = record.get(_name(folder, path) or "")
     return item.sha256 if item else None
 
 
+def _recorded_date(folder: SiteFolder, record: dict[str, Imported], path: Path) -> dt.date | None:
+    item = record.get(_name(folder, path) or "")
+    return item.date if item else None
+
+
 def _run(
-    folder: SiteFolder,
-    config: SiteConfig,
-    dates: dict[Path, dt.date | None],
-    record: dict[str, Imported],
-    render: bool,
-    progress: Progress | None,
-    fmt: str | None = None,
-) -> BuildReport:
-    folder.cache.mkdir(parents=True, exist_ok=True)
-    with (folder.cache / "build.lock").open("w") as lock:
-        # Two builds of one folder at once (a preview server and a manual build) would write over each other.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _stages(folder, config, dates, record, render, progress, fmt)
-
-
-def _stages(
     folder: SiteFolder,
     config: SiteConfig,
     dates: dict[Path, dt.date | None],
@@ -148,7 +156,7 @@ def _stages(
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")
     outputs = _render(folder, config, content, theme, clock, progress) if render else None
-    new_record = record | {_name(folder, d.path): _record_item(d, dates) for d in digests if _inside(folder, d.path)}
+    new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
     _commit_content(folder, synced.writes, record, new_record)
     _remember_parses(cache, content, synced.writes)
     report.content_written = len(synced.writes)
@@ -168,10 +176,6 @@ def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str
         if item.path in writes:
             cache.put(item)
     cache.save({str(item.path) for item in items})
-
-
-def _inside(folder: SiteFolder, path: Path) -> bool:
-    return path.resolve().is_relative_to(folder.digests.resolve())
 
 
 def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Imported:
@@ -254,8 +258,9 @@ def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
 
 def _reuse(folder: SiteFolder, previous: dict[str, Any], outputs: _Outputs, name: str) -> bool:
     """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    if previous.get("files", {}).get(name) == outputs.manifest[name]:
-        outputs.files[name] = Reuse(folder.output / name)
+    old = folder.output / name
+    if previous.get("files", {}).get(name) == outputs.manifest[name] and old.is_file():
+        outputs.files[name] = Reuse(old)
         return True
     return False
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import InputError
-from generator.yamltext import load_mapping
+from generator.yamltext import load_mapping, read_text
 
 CONFIG_NAME = "site.yaml"
 
@@ -104,6 +104,8 @@ def _tag_rules(value: Any) -> dict[str, tuple[str, ...]]:
     for tag, words in value.items():
         if not isinstance(tag, str) or not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise TypeError(f"tag {tag!r} must map to a list of words or phrases")
+        if not tag.strip() or not all(w.strip() for w in words):  # an empty phrase would match every paper
+            raise TypeError(f"tag {tag!r}: tags and their words or phrases must not be empty")
         rules[tag] = tuple(words)
     return rules
 
@@ -147,7 +149,7 @@ def load_config(site_dir: Path, config_file: Path | None = None, base_url: str |
     path = config_file or site_dir / CONFIG_NAME
     config = SiteConfig()
     if path.exists():
-        config = parse_config(path, path.read_text(encoding="utf-8"))
+        config = parse_config(path, read_text(path))
     elif config_file is not None:
         raise InputError(path, "config file not found")
     if base_url is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from generator.errors import InputError
 from generator.model import Digest, Paper
 from generator.slugs import is_valid_slug
-from generator.yamltext import Document, parse_document
+from generator.yamltext import Document, decode_utf8, parse_document
 
 PAPERS = "papers"
 DIGESTS = "digests"
@@ -81,7 +81,7 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
     digests: dict[dt.date, Digest] = {}
     seen: set[str] = set()
     for kind, parse in ((PAPERS, parse_paper), (DIGESTS, parse_digest)):
-        for path in sorted((content_dir / kind).glob("*.md")):
+        for path in sorted(p for p in (content_dir / kind).glob("*.md") if p.is_file()):
             item = cache.get(path)
             if item is None:
                 item = parse(path, path.read_bytes())
@@ -167,7 +167,7 @@ def _named_by(doc: Document, path: Path, key: str, value: object, name: object) 
 
 def parse_paper(path: Path, data: bytes) -> Paper:
     """A paper file into a Paper; unknown front matter keys are kept in ``extra``."""
-    doc = parse_document(path, _decode(path, data))
+    doc = parse_document(path, decode_utf8(path, data))
     if not is_valid_slug(path.stem):
         raise InputError(path, "a paper file's name must be its slug: lowercase ASCII letters, digits, hyphens")
     slug = _field(doc, path, "slug", _slug, path.stem)
@@ -190,7 +190,7 @@ def parse_paper(path: Path, data: bytes) -> Paper:
 
 def parse_digest(path: Path, data: bytes) -> Digest:
     """A digest-day file into a Digest; its papers are slugs of paper files."""
-    doc = parse_document(path, _decode(path, data))
+    doc = parse_document(path, decode_utf8(path, data))
     if not _is_iso(path.stem):
         raise InputError(path, "a digest day file's name must be its date: YYYY-MM-DD.md")
     date = _field(doc, path, "date", _date, _date(path.stem))
@@ -211,13 +211,6 @@ def _is_iso(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(path, "not UTF-8 text", data[: error.start].count(b"\n") + 1) from None
 
 
 def with_writes(content: Content, writes: dict[Path, str]) -> Content:

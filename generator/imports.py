@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import InputError
-from generator.yamltext import load_mapping
+from generator.yamltext import load_mapping, read_text
 
 RECORD_NAME = "imported.yaml"
 _HEADER = "# Raw digests already converted into content/. Delete a line to convert that digest again.\n"
@@ -47,7 +47,7 @@ def file_hash(path: Path) -> str:
 def read_record(path: Path) -> dict[str, Imported]:
     if not path.exists():
         return {}
-    mapping = load_mapping(path, path.read_text(encoding="utf-8"))
+    mapping = load_mapping(path, read_text(path))
     record = {}
     for name, value in mapping.values.items():
         if isinstance(value, str):

@@ -48,8 +48,8 @@ lists work too (see the README, "Digest sources"); `digest fetch hf` saves the d
 
 def new_site(target: Path) -> None:
     """Create ``target`` with site.yaml, digests/, content/ and templates/; refuse a folder already in use."""
-    if target.exists() and any(target.iterdir()):
-        raise InputError(target, "folder exists and is not empty; choose a new folder")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(target, "exists and is not an empty folder; choose a new folder")
     for sub in ("digests", "content/papers", "content/digests", "templates"):
         (target / sub).mkdir(parents=True, exist_ok=True)
     (target / "site.yaml").write_text(SITE_YAML, encoding="utf-8")

@@ -24,7 +24,8 @@ def title_key(title: str) -> str:
     """The title reduced to what identifies a paper: case, accents, punctuation and spacing folded."""
     text = unicodedata.normalize("NFKD", title.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    # A title of punctuation alone ("???") has no words: it identifies itself, or all such titles would be one.
+    return " ".join(re.findall(r"\w+", text)) or " ".join(title.split())
 
 
 def is_valid_slug(slug: str) -> bool:

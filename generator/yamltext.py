@@ -68,6 +68,18 @@ class Document:
     fence: int
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file (a BOM is fine); anything else is an error naming the file and line."""
+    return decode_utf8(path, path.read_bytes())
+
+
+def decode_utf8(path: Path, data: bytes, what: str = "not UTF-8 text") -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path, what, data[: error.start].count(b"\n") + 1) from None
+
+
 def parse_document(path: Path, text: str) -> Document:
     """Split front matter from body; a file without front matter is an error naming the file."""
     match = _FRONT.match(text)

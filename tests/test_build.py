@@ -217,3 +217,34 @@ def test_two_builds_at_once_do_not_trip_over_each_other(seed_site: Path) -> None
     second = run_digest("-q", "-C", seed_site, "build")
     assert first.wait(timeout=120) == 0 and second.returncode == 0, (first.stderr, second.stderr)
     assert broken_links(seed_site / "site") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "nowhere.txt"], "cannot read this digest"),
+        (["import", "digests"], "cannot read this digest"),
+        (["new", "site.yaml"], "not an empty folder"),
+    ],
+)
+def test_bad_paths_are_clean_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    folder = make_site(tmp_path, {}, "title: x\n")
+    result = run_digest("-C", folder, *args, cwd=folder)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_config_that_is_not_utf8_is_a_clean_error(tmp_path: Path) -> None:
+    folder = make_site(tmp_path, {}, "")
+    (folder / "site.yaml").write_bytes(b"title: \xff\xfe\n")
+    result = run_digest("-C", folder, "build")
+    assert result.returncode == 2 and "site.yaml:1: not UTF-8 text" in result.stderr
+
+
+def test_a_file_missing_from_site_is_written_again(seed_site: Path) -> None:
+    build_ok(seed_site)
+    (seed_site / "site" / "static" / "style.css").unlink()
+    (seed_site / "digests" / "2025-06-01.txt").write_text(
+        "June 1, 2025\n\nA New Paper\n\nIts abstract.\n", encoding="utf-8"
+    )
+    build_ok(seed_site)
+    assert (seed_site / "site" / "static" / "style.css").is_file()

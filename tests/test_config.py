@@ -42,6 +42,7 @@ def test_every_key(tmp_path: Path) -> None:
         ("base_url: repo/\n", 1, ["base_url must start with"]),
         ("timezone: Mars/Olympus\n", 1, ["not a known time zone"]),
         ("tag_rules: [a]\n", 1, ["tag_rules must be a mapping"]),
+        ("tag_rules: {llm: [LLM, '']}\n", 1, ["must not be empty"]),
         ("title: x\ntitle: y\n", 2, ["duplicate key 'title'"]),
         ("title: 'x\n", 1, ["invalid YAML"]),
         ("- a\n- b\n", 1, ["expected a mapping"]),

@@ -104,6 +104,11 @@ def test_tag_rules_apply_to_new_papers(tmp_path: Path) -> None:
     assert papers["b"].tags == ("rl",)
 
 
+def test_titles_of_punctuation_alone_are_different_papers(tmp_path: Path) -> None:
+    apply(tmp_path, digest(DAY1, Entry("???", "a."), Entry("!!!", "b.")))
+    assert len(load_content(tmp_path).papers) == 2
+
+
 def test_a_paper_listed_twice_in_a_day_is_listed_once(tmp_path: Path) -> None:
     apply(tmp_path, digest(DAY1, Entry("Über Große Modelle", "a."), Entry("Uber Grosse Modelle", "b.")))
     assert load_content(tmp_path).digests[DAY1].slugs == ("uber-grosse-modelle",)

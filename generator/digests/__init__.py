@@ -20,6 +20,7 @@ from generator.digests.text import read_text
 from generator.errors import InputError
 from generator.model import DigestFile, Entry
 from generator.slugs import title_key
+from generator.yamltext import decode_utf8
 
 DIGEST_SUFFIXES = frozenset({".txt", ".text", ".md"})
 FORMATS = ("text", "hf", "atom", "rss", "list")
@@ -32,7 +33,11 @@ def read_digest(path: Path, today: dt.date, date: dt.date | None = None, fmt: st
     ``fmt`` (one of FORMATS) skips detection. The day is, first found: ``date``, a date in the file name,
     what the content says (a date line, the feed's day).
     """
-    text = decode(path, path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # missing, a folder, unreadable
+        raise InputError(path, f"cannot read this digest: {error.strerror or error}") from None
+    text = decode(path, data)
     root = None
     if fmt is None:
         fmt, root = _sniff(path, text)
@@ -124,11 +129,7 @@ def decode(path: Path, data: bytes) -> str:
     """UTF-8 text (a BOM is fine); binary content is an error, not an empty digest."""
     if b"\0" in data:
         raise InputError(path, "binary content, not a text digest")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, "not UTF-8 text (binary content?)", line) from None
+    return decode_utf8(path, data, "not UTF-8 text (binary content?)")
 
 
 def entry_key(entry: Entry) -> str:

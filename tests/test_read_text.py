@@ -125,3 +125,9 @@ def test_bad_input_names_file_and_line(tmp_path: Path, text: str | bytes, messag
     assert caught.value.path == path
     assert message in caught.value.message
     assert caught.value.line == line
+
+
+def test_chrome_words_are_titles_once_the_papers_have_started(tmp_path: Path) -> None:
+    text = "new\n\nSubscribe\n\nMay 29, 2025\n\nnew\n\nFirst\n\nOne.\n\nNew\n\nA paper titled New.\n"
+    digest = read_digest(write(tmp_path, "x.txt", text), TODAY)
+    assert [(e.title, e.abstract) for e in digest.entries] == [("First", "One."), ("New", "A paper titled New.")]

@@ -52,12 +52,24 @@ def read_text(path: Path, text: str) -> TextDigest:
     return TextDigest(entries, date_line)
 
 
+def _first_entry_line(lines: list[str]) -> int:
+    """The number of the line the entries start on: after the date line, past any page chrome.
+
+    Chrome is only skipped up to there, so that a paper that happens to be titled "New" keeps its title.
+    """
+    start = next((n for n, line in enumerate(lines) if parse_date_line(line) is not None), -1) + 1
+    while start < len(lines) and (not lines[start] or lines[start].casefold() in CHROME):
+        start += 1
+    return start + 1
+
+
 def _blocks(text: str) -> Iterator[Block]:
+    normalized = [" ".join(raw.split()) for raw in text.splitlines()]
+    entries_from = _first_entry_line(normalized)
     lines: list[str] = []
     first = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = " ".join(raw.split())
-        if line.casefold() in CHROME:
+    for number, line in enumerate(normalized, start=1):
+        if number < entries_from and line.casefold() in CHROME:
             line = ""
         if line:
             if not lines:

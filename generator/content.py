@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,16 @@ class Content:
     digests: dict[dt.date, Digest]
 
 
+def _markdown_files(folder: Path) -> list[tuple[Path, os.stat_result]]:
+    """The folder's .md files (not folders named so) with their stat, by name; one scan, one stat each."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    found = [(Path(e.path), e.stat()) for e in entries if e.name.endswith(".md") and e.is_file()]
+    return sorted(found, key=lambda item: item[0].name)
+
+
 def fingerprint(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
@@ -53,11 +64,11 @@ class ParseCache:
             self.entries = entries
         self._saved = dict(self.entries)
 
-    def get(self, path: Path) -> Paper | Digest | None:
+    def get(self, path: Path, stat: os.stat_result | None = None) -> Paper | Digest | None:
         hit = self.entries.get(str(path))
         if hit is None:
             return None
-        stat = path.stat()
+        stat = stat or path.stat()
         return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
 
     def put(self, item: Paper | Digest) -> None:
@@ -81,8 +92,8 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
     digests: dict[dt.date, Digest] = {}
     seen: set[str] = set()
     for kind, parse in ((PAPERS, parse_paper), (DIGESTS, parse_digest)):
-        for path in sorted(p for p in (content_dir / kind).glob("*.md") if p.is_file()):
-            item = cache.get(path)
+        for path, stat in _markdown_files(content_dir / kind):
+            item = cache.get(path, stat)
             if item is None:
                 item = parse(path, path.read_bytes())
                 cache.put(item)

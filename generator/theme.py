@@ -60,8 +60,13 @@ def find_theme(site_dir: Path, name: str) -> Theme:
 
 
 def theme_fingerprint(theme: Theme, config: SiteConfig) -> str:
-    """Changes when anything every page depends on changes: templates, config, generator version."""
+    """Changes when anything every page depends on changes: templates, config, the generator's own code.
+
+    The code is hashed, not just the version: after a `git pull` or an edit of an editable install, pages made
+    by the old code must not be kept."""
     digest = hashlib.sha1(f"{__version__}\n{config!r}".encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
     for folder in theme.templates:
         for path in sorted(folder.rglob("*")):
             if path.is_file():

@@ -127,14 +127,14 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
     report = build(folder, config, progress=None if quiet else _progress())
     seconds = time.perf_counter() - started
     if report.up_to_date:
-        summary = f"site/ is up to date ({report.pages} pages, {seconds:.2f} s)"
+        summary = f"site/ is up to date: nothing new ({seconds:.2f} s)"
     else:
         summary = (
             f"built {report.papers} papers over {report.days} day(s): {report.pages} pages, "
             f"{report.rendered} rendered, in {seconds:.2f} s -> {folder.output}"
         )
     _tell(report, summary)
-    if config.absolute_base is None:
+    if config.absolute_base is None and not report.up_to_date:
         log.info("note: feed.xml, sitemap.xml and canonical links need an absolute base_url (https://...): left out")
     return 0
 

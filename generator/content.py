@@ -1,4 +1,5 @@
-"""The content/ folder: paper and digest-day Markdown files read into the model, and written back.
+"""The content/ folder: paper and digest-day Markdown files read into the model (and the model as it will be
+once sync's writes are made, before they are).
 
 ``content/papers/<slug>.md`` holds one paper, ``content/digests/<YYYY-MM-DD>.md`` one digest day.
 Parsing is cached by file size and modification time so that a rebuild reads only what changed.

@@ -45,51 +45,35 @@ class TextDigest:
 
 
 def read_text(path: Path, text: str) -> TextDigest:
-    """Parse a text digest; raise InputError naming the line for what cannot be read."""
-    blocks = list(_blocks(text))
-    date_line, start = _find_date(blocks)
-    entries = tuple(_entries(path, blocks[start:]))
-    return TextDigest(entries, date_line)
+    """Parse a text digest; raise InputError naming the line for what cannot be read.
 
-
-def _first_entry_line(lines: list[str]) -> int:
-    """The number of the line the entries start on: after the date line, past any page chrome.
-
-    Chrome is only skipped up to there, so that a paper that happens to be titled "New" keeps its title.
+    Everything up to the first date line is page chrome, and so are the chrome lines right after it (or at the
+    top, without a date line). Chrome is only skipped up to the first paper, so that a paper that happens to be
+    titled "New" keeps its title.
     """
-    start = next((n for n, line in enumerate(lines) if parse_date_line(line) is not None), -1) + 1
+    lines = [" ".join(raw.split()) for raw in text.splitlines()]
+    dated = ((n, found) for n, line in enumerate(lines) if (found := parse_date_line(line)) is not None)
+    at, date_line = next(dated, (-1, None))
+    start = at + 1
     while start < len(lines) and (not lines[start] or lines[start].casefold() in CHROME):
         start += 1
-    return start + 1
+    return TextDigest(tuple(_entries(path, list(_blocks(lines, start)))), date_line)
 
 
-def _blocks(text: str) -> Iterator[Block]:
-    normalized = [" ".join(raw.split()) for raw in text.splitlines()]
-    entries_from = _first_entry_line(normalized)
-    lines: list[str] = []
+def _blocks(lines: list[str], start: int) -> Iterator[Block]:
+    """Runs of non-blank lines from ``start`` (0-based) on, each with the number of its first line."""
+    run: list[str] = []
     first = 0
-    for number, line in enumerate(normalized, start=1):
-        if number < entries_from and line.casefold() in CHROME:
-            line = ""
+    for number, line in enumerate(lines[start:], start=start + 1):
         if line:
-            if not lines:
+            if not run:
                 first = number
-            lines.append(line)
-        elif lines:
-            yield Block(" ".join(lines), first, len(lines))
-            lines = []
-    if lines:
-        yield Block(" ".join(lines), first, len(lines))
-
-
-def _find_date(blocks: list[Block]) -> tuple[DateLine | None, int]:
-    """The first block that is a date line, and where the entries begin after it."""
-    for index, block in enumerate(blocks):
-        if block.lines == 1:
-            found = parse_date_line(block.text)
-            if found is not None:
-                return found, index + 1
-    return None, 0
+            run.append(line)
+        elif run:
+            yield Block(" ".join(run), first, len(run))
+            run = []
+    if run:
+        yield Block(" ".join(run), first, len(run))
 
 
 def _is_title(block: Block) -> bool:

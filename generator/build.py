@@ -89,8 +89,8 @@ def build(folder: SiteFolder, config: SiteConfig, progress: Progress | None = No
     """Convert new or changed digests, then render the whole site into site/."""
     with _locked(folder):
         record = read_record(folder.content / RECORD_NAME)
-        changed = [p for p in digest_files(folder.digests) if _recorded(folder, record, p) != file_hash(p)]
-        dates = {p: _recorded_date(folder, record, p) for p in changed}
+        changed = [p for p in digest_files(folder.digests) if _recorded(folder, record, p).sha256 != file_hash(p)]
+        dates = {p: _recorded(folder, record, p).date for p in changed}
         return _run(folder, config, dates, record, render=True, progress=progress)
 
 
@@ -102,7 +102,7 @@ def import_digests(
     Without ``date``, a file imported before with ``--date`` keeps that date."""
     with _locked(folder):
         record = read_record(folder.content / RECORD_NAME)
-        dates = {p: date or _recorded_date(folder, record, p) for p in paths}
+        dates = {p: date or _recorded(folder, record, p).date for p in paths}
         return _run(folder, config, dates, record, render=False, progress=None, fmt=fmt)
 
 
@@ -123,14 +123,9 @@ def _name(folder: SiteFolder, path: Path) -> str | None:
         return None
 
 
-def _recorded(folder: SiteFolder, record: dict[str, Imported], path: Path) -> str | None:
-    item = record.get(_name(folder, path) or "")
-    return item.sha256 if item else None
-
-
-def _recorded_date(folder: SiteFolder, record: dict[str, Imported], path: Path) -> dt.date | None:
-    item = record.get(_name(folder, path) or "")
-    return item.date if item else None
+def _recorded(folder: SiteFolder, record: dict[str, Imported], path: Path) -> Imported:
+    """What the record says of ``path``; an empty entry when it was never converted (or lies elsewhere)."""
+    return record.get(_name(folder, path) or "", Imported(""))
 
 
 def _run(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -29,7 +30,11 @@ def _math(tag: str, display: bool) -> Any:
 
 
 def make_renderer(linkify: bool = True) -> MarkdownIt:
-    """A configured parser; build one per process and reuse it."""
+    """A configured parser; build one per process and reuse it.
+
+    Only URLs with a scheme become links (``https://...``, ``mailto:...``): linkify-it's fuzzy matching would
+    also link file names and abbreviations that end in a country's domain (``train.py``, ``model.ai``).
+    """
     md = (
         MarkdownIt("commonmark", {"html": False, "linkify": linkify, "typographer": False})
         .enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
@@ -37,6 +42,8 @@ def make_renderer(linkify: bool = True) -> MarkdownIt:
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     )
+    if linkify:
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     md.add_render_rule("math_inline", _math("span", display=False))
     md.add_render_rule("math_inline_double", _math("span", display=True))
     md.add_render_rule("math_block", _math("div", display=True))
@@ -44,49 +51,101 @@ def make_renderer(linkify: bool = True) -> MarkdownIt:
     return md
 
 
-# Plain prose: after its backslash escapes, no character or line start that Markdown gives a meaning to.
+# Plain prose: after its backslash escapes, no character or line start that Markdown gives a meaning to
+# (URLs aside: they are found and checked separately, see _links).
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_NOT_PROSE = re.compile(r"[\\`*_\[\]<>&!~|$#]|://|www\.|^[\s>#=+*-]|^\d+[.)]|[ \t]$|^$", re.M)
+_NOT_PROSE = re.compile(r"[\\`*_\[\]<>&!~|$#]|//|mailto:|^[\s>#=+*-]|^\d+[.)]|[ \t]$|^$", re.M | re.I)
+# Where markdown-it's linkify rule would start a link: a scheme after a space, "(" or the line's start.
+_URL_START = re.compile(r"(?<![^\s(])https?://", re.I)
+_PLAIN_URL = re.compile(r"[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]+")
 
 
-def _prose(source: str) -> list[str] | None:
-    """The paragraphs of ``source`` as plain text lines, when rendering it needs no Markdown parser."""
-    paragraphs = source.strip("\n").split("\n\n")
-    plain = [_ESCAPED.sub(r"\1", p) for p in paragraphs]
-    unescaped_specials = (_NOT_PROSE.search(_ESCAPED.sub("a", p)) for p in paragraphs)
-    if not source.strip() or any(unescaped_specials):
-        return None
-    return plain
+@dataclass(frozen=True)
+class _Link:
+    start: int
+    end: int
+    href: str
+    text: str
 
 
 class Markdown:
-    """Renders Markdown to HTML or plain text.
+    """Renders Markdown to HTML and to the plain text a reader sees, from one parse.
 
-    Two shortcuts keep large builds fast without changing a byte of output (tests compare them with the
-    parser): abstracts that are plain prose, most of them, skip the parser; bare-URL detection, by far its
-    costliest step, runs only on texts that may hold a URL.
+    Abstracts that are plain prose with bare URLs, most of them, skip the parser: linkify-it's scan of every
+    text for links costs ten times the rest of the parse. A test holds the shortcut to the parser's output,
+    byte for byte.
     """
 
     def __init__(self) -> None:
         self._with_links = make_renderer(linkify=True)
         self._plain = make_renderer(linkify=False)
 
-    def _parser(self, text: str) -> MarkdownIt:
-        return self._with_links if "://" in text or "www." in text else self._plain
+    def render(self, source: str, doc_id: str = "") -> tuple[str, str]:
+        """(HTML, plain text) of ``source``; ``doc_id`` keeps footnote anchors unique when several documents
+        share a page."""
+        fast = self._prose(source)
+        if fast is not None:
+            return fast
+        md = self._with_links if "//" in source or "mailto:" in source.lower() else self._plain
+        env = {"docId": doc_id} if doc_id else {}
+        tokens = md.parse(source, env)
+        return str(md.renderer.render(tokens, md.options, env)), _tokens_text(tokens)
 
-    def html(self, text: str, doc_id: str = "") -> str:
-        """HTML for ``text``; ``doc_id`` keeps footnote anchors unique when several documents share a page."""
-        prose = _prose(text)
-        if prose is not None:
-            return "".join(f"<p>{escapeHtml(p)}</p>\n" for p in prose)
-        return str(self._parser(text).render(text, {"docId": doc_id} if doc_id else {}))
+    def html(self, source: str, doc_id: str = "") -> str:
+        return self.render(source, doc_id)[0]
 
     def text(self, source: str) -> str:
-        """What a reader sees when ``source`` is rendered, without markup (linkify never changes the text)."""
-        prose = _prose(source)
-        if prose is not None:
-            return " ".join(" ".join(prose).split())
-        return plain_text(self._plain, source)
+        return self.render(source)[1]
+
+    def _prose(self, source: str) -> tuple[str, str] | None:
+        """HTML and text of ``source`` when it is plain prose and bare URLs, else None (the parser decides)."""
+        if not source.strip():
+            return None
+        html, text = [], []
+        for paragraph in source.strip("\n").split("\n\n"):
+            links = self._links(paragraph) if "://" in paragraph else []
+            if links is None:
+                return None
+            masked, last = [], 0
+            for link in links:
+                masked.append(paragraph[last : link.start] + "u")
+                last = link.end
+            masked.append(paragraph[last:])
+            if _NOT_PROSE.search(_ESCAPED.sub("a", "".join(masked))):
+                return None
+            html.append(f"<p>{self._inline(paragraph, links, escapeHtml)}</p>\n")
+            text.append(self._inline(paragraph, links, str, plain=True))
+        return "".join(html), " ".join(" ".join(text).split())
+
+    def _links(self, paragraph: str) -> list[_Link] | None:
+        """The links markdown-it's linkify rule makes of ``paragraph``'s URLs; None when unsure."""
+        links = []
+        for match in _URL_START.finditer(paragraph):
+            start = match.start()
+            if links and start < links[-1].end:
+                return None  # a URL inside a URL: leave it to the parser
+            found = self._with_links.linkify.match_at_start(paragraph[start:])
+            url = found.url if found else ""
+            if not url or url.endswith("*") or not paragraph.startswith(url, start):
+                return None
+            if _PLAIN_URL.fullmatch(url):  # nothing for normalizeLink to encode nor for normalizeLinkText to decode
+                links.append(_Link(start, start + len(url), url, url))
+                continue
+            href = self._with_links.normalizeLink(url)
+            if not self._with_links.validateLink(href):
+                return None
+            links.append(_Link(start, start + len(url), href, self._with_links.normalizeLinkText(url)))
+        return links if len(links) == paragraph.count("://") else None
+
+    @staticmethod
+    def _inline(paragraph: str, links: list[_Link], escape: Callable[[str], str], plain: bool = False) -> str:
+        out, last = [], 0
+        for link in links:
+            out.append(escape(_ESCAPED.sub(r"\1", paragraph[last : link.start])))
+            out.append(link.text if plain else f'<a href="{escapeHtml(link.href)}">{escapeHtml(link.text)}</a>')
+            last = link.end
+        out.append(escape(_ESCAPED.sub(r"\1", paragraph[last:])))
+        return "".join(out)
 
 
 @functools.cache
@@ -144,9 +203,13 @@ def _escape_plain(text: str) -> str:
 
 
 def plain_text(md: MarkdownIt, source: str) -> str:
-    """The text a reader sees when ``source`` is rendered, without markup (for snippets and search)."""
+    """The text a reader sees when ``source`` is rendered with ``md``, without markup."""
+    return _tokens_text(md.parse(source))
+
+
+def _tokens_text(tokens: Sequence[Token]) -> str:
     parts = []
-    for token in md.parse(source):
+    for token in tokens:
         for child in token.children or ():
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)

@@ -117,14 +117,14 @@ class Renderer:
         key = (text, doc_id)
         html = self._html.get(key)
         if html is None:
-            html = self._html[key] = Markup(self._md.html(text, doc_id))
+            rendered, self._text[text] = self._md.render(text, doc_id)
+            html = self._html[key] = Markup(rendered)
         return html
 
     def prime(self, papers: Iterable[Paper]) -> None:
         """Render the papers' abstracts now (HTML and plain text), as the templates will ask for them."""
         for paper in papers:
             self.markdown(paper.abstract, paper.slug)
-            self.snippet(paper.abstract)
 
     def primed(self, papers: Sequence[Paper]) -> tuple[list[Markup], list[str]]:
         """What :meth:`prime` computed for ``papers``, to hand to another renderer."""
@@ -141,7 +141,7 @@ class Renderer:
         """The start of what ``source`` (Markdown) reads as, in plain text."""
         text = self._text.get(source)
         if text is None:
-            text = self._text[source] = self._md.text(source)
+            text = self._text[source] = self._md.render(source)[1]
         return text if limit is None else shorten(text, limit)
 
     def render(self, page: Page) -> bytes:

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bench.corpus import paper as bench_paper
-from generator.markdown import Markdown, _prose, escape_text, make_renderer, plain_text, render_markdown
+from generator.markdown import Markdown, escape_text, make_renderer, plain_text, render_markdown
 from tests.test_read_text import seed_blocks
 
 MD = make_renderer()
@@ -70,11 +70,41 @@ def test_unsafe_links_and_images_are_not_rendered() -> None:
     assert [a["href"] for a in soup.find_all("a")] == ["https://tracker.example/p.gif"]
 
 
+def _url_texts(rng: random.Random, count: int) -> list[str]:
+    """Prose with URLs in the places and shapes that decide where linkify ends a link."""
+    urls = [
+        "https://github.com/a_b/c*d_e",
+        "http://example.org/x?y=1&z=2",
+        "https://x.org/a%20b/(c)",
+        "HTTPS://EXAMPLE.COM/Path",
+        "https://例え.jp/パス",
+        "https://github.com/org/repo.",
+        "https://x.org/a)",
+        "https://a.b/c,d;e:f",
+        "https://x.org/**bold**",
+        "https://",
+        "https://web.archive.org/web/1/https://x.org",
+        "http://localhost:8000/x",
+        "https://x.org/'quoted'",
+        'https://x.org/"q"',
+        "https://x.org/a\\_b",
+    ]
+    before = ["", " ", "(", "see ", "at\n", "x", "\\", "_", "**", "mailto:", "//"]
+    after = ["", ".", ")", ").", ",", " and more", "\n", "*", ":", "!", "?", "\n\nNext paragraph.", " @x"]
+    return [
+        escape_text(f"Text {rng.choice(before)}{rng.choice(urls)}{rng.choice(after)} end {rng.choice(urls)}")
+        if rng.random() < 0.5
+        else f"Text {rng.choice(before)}{rng.choice(urls)}{rng.choice(after)}"
+        for _ in range(count)
+    ]
+
+
 def test_prose_shortcut_gives_the_parsers_output_byte_for_byte() -> None:
-    fast, parser, plain_parser = Markdown(), make_renderer(), make_renderer(linkify=False)
+    fast, parser = Markdown(), make_renderer()
     rng = random.Random(3)
     texts = [escape_text(abstract) for _, abstract in seed_blocks()]
     texts += [escape_text(bench_paper(rng, n)[1]) for n in range(200)]
+    texts += _url_texts(rng, 600)
     texts += [
         "Line one\nline two\n\nPara two.",
         "a  \nb",
@@ -86,11 +116,22 @@ def test_prose_shortcut_gives_the_parsers_output_byte_for_byte() -> None:
         " lead",
         "C++ and C#",
         "\\- not a list",
-        "example.com and www.example.org",
+        "example.com and www.example.org, train.py, mail me@example.org",
+        "mailto:me@example.org",
+        "protocol-relative //example.org/x",
     ]
-    shortcut = 0
+    shortcut = links = 0
     for text in texts:
-        assert fast.html(text) == parser.render(text), text
-        assert fast.text(text) == plain_text(plain_parser, text), text
-        shortcut += _prose(text) is not None
-    assert shortcut > 50  # the shortcut is really taken, for most plain abstracts
+        html, plain = fast.render(text)
+        assert html == parser.render(text), text
+        assert plain == plain_text(parser, text), text
+        shortcut += fast._prose(text) is not None
+        links += fast._prose(text) is not None and "<a " in html
+    assert shortcut > 300 and links > 150  # the shortcut is really taken, for plain abstracts and with links
+
+
+def test_only_urls_with_a_scheme_become_links() -> None:
+    html = Markdown().html("See https://x.org/a, train.py, model.ai, www.example.org and me@example.org.")
+    assert BeautifulSoup(html, "html.parser").find_all("a") == BeautifulSoup(
+        '<a href="https://x.org/a">https://x.org/a</a>', "html.parser"
+    ).find_all("a")

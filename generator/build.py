@@ -147,7 +147,7 @@ def _run(
     content = load_content(folder.content, cache)
     clock.lap("load content")
     synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)
-    content = with_writes(content, synced.writes)
+    content = with_writes(content, synced.writes, synced.papers)
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")
     outputs = _render(folder, config, content, theme, clock, progress) if render else None

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,11 @@ def _named_by(doc: Document, path: Path, key: str, value: object, name: object) 
 
 def parse_paper(path: Path, data: bytes) -> Paper:
     """A paper file into a Paper; unknown front matter keys are kept in ``extra``."""
-    doc = parse_document(path, decode_utf8(path, data))
+    return paper_from(path, parse_document(path, decode_utf8(path, data)), fingerprint(data))
+
+
+def paper_from(path: Path, doc: Document, file_hash: str) -> Paper:
+    """The Paper a parsed paper file holds; ``file_hash`` is the :func:`fingerprint` of the file's bytes."""
     if not is_valid_slug(path.stem):
         raise InputError(path, "a paper file's name must be its slug: lowercase ASCII letters, digits, hyphens")
     slug = _field(doc, path, "slug", _slug, path.stem)
@@ -196,7 +200,7 @@ def parse_paper(path: Path, data: bytes) -> Paper:
         source=_field(doc, path, "source", _str, "text"),
         extra={k: v for k, v in doc.meta.values.items() if k not in PAPER_KEYS},
         path=path,
-        fingerprint=fingerprint(data),
+        fingerprint=file_hash,
     )
 
 
@@ -225,12 +229,15 @@ def _is_iso(text: str) -> bool:
     return True
 
 
-def with_writes(content: Content, writes: dict[Path, str]) -> Content:
-    """``content`` as it will be once ``writes`` are made: the written files parsed again, references checked."""
+def with_writes(content: Content, writes: dict[Path, str], known: Mapping[Path, Paper] | None = None) -> Content:
+    """``content`` as it will be once ``writes`` are made: the written files parsed again (or taken from
+    ``known``, papers already built from the very text written), references checked."""
     papers = dict(content.papers)
     digests = dict(content.digests)
     for path, text in writes.items():
-        if path.parent.name == PAPERS:
+        if known and path in known:
+            papers[known[path].slug] = known[path]
+        elif path.parent.name == PAPERS:
             paper = parse_paper(path, text.encode("utf-8"))
             papers[paper.slug] = paper
         else:

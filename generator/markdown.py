@@ -175,6 +175,7 @@ def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:
 _VERBATIM = re.compile(
     r"https?://[^\s<>]+|\$\$(?=\S).+?(?<=\S)\$\$|(?<![\d$\\])\$(?=[^\s$])(?:\\.|[^$\\])+?(?<=\S)\$(?![\d$])"
 )
+_URL = re.compile(r"https?://[^\s<>]+")
 _INLINE_SPECIAL = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[`*_\[\]~<]|&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-])", re.M)
 _ORDERED = re.compile(r"^(\s*\d{1,9})([.)])", re.M)
@@ -188,7 +189,9 @@ def escape_text(text: str) -> str:
     """
     out = []
     last = 0
-    for match in _VERBATIM.finditer(text):
+    # The same spans as _VERBATIM, found faster: without a dollar sign only its URL branch can match.
+    verbatim = _VERBATIM if "$" in text else _URL if "://" in text else None
+    for match in verbatim.finditer(text) if verbatim else ():
         out.append(_escape_plain(text[last : match.start()]))
         out.append(match.group())
         last = match.end()

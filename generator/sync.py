@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator.content import DIGESTS, PAPERS, Content
+from generator.content import DIGESTS, PAPERS, Content, fingerprint, paper_from
 from generator.digests import entry_key
 from generator.digests.fields import arxiv_id
 from generator.markdown import escape_text
 from generator.model import DigestFile, Entry, Paper
 from generator.slugs import make_slug, title_key
-from generator.yamltext import dump_document, parse_document, patch_document
+from generator.yamltext import Document, YamlMapping, dump_document, parse_document, patch_document
 
 
 @dataclass
@@ -29,6 +29,7 @@ class _Index:
     slug_of: dict[str, str]
     taken: set[str]
     texts: dict[Path, str] = field(default_factory=dict)
+    new: dict[Path, tuple[str, Paper]] = field(default_factory=dict)  # new files, with the text they were made of
 
     def text(self, path: Path) -> str:
         if path not in self.texts:
@@ -38,10 +39,11 @@ class _Index:
 
 @dataclass(frozen=True)
 class SyncResult:
-    """Files to write (path to full text) and what the user should hear about."""
+    """Files to write (path to full text), the new papers among them, and what the user should hear about."""
 
     writes: dict[Path, str]
     warnings: tuple[str, ...]
+    papers: dict[Path, Paper] = field(default_factory=dict)
 
 
 def sync(
@@ -69,7 +71,8 @@ def sync(
         if slugs:  # a feed's empty day (a weekend) makes no day page
             _sync_day(content_dir, index, originals, digest.date, list(dict.fromkeys(slugs)))
     writes = {path: text for path, text in index.texts.items() if originals.get(path) != text}
-    return SyncResult(writes, tuple(warnings))
+    papers = {path: paper for path, (text, paper) in index.new.items() if writes.get(path) is text}
+    return SyncResult(writes, tuple(warnings), papers)
 
 
 def _keys(papers: Iterable[Paper]) -> dict[str, str]:
@@ -101,7 +104,8 @@ def _sync_entry(
         slug = make_slug(entry.title, index.taken)
         index.taken.add(slug)
         path = content_dir / PAPERS / f"{slug}.md"
-        index.texts[path] = new_paper_text(entry, slug, date, tag_rules)
+        text, paper = new_paper(path, entry, date, tag_rules)
+        index.texts[path], index.new[path] = text, (text, paper)
     else:
         path = content_dir / PAPERS / f"{slug}.md"
         text = _remember(index, originals, path)
@@ -111,11 +115,11 @@ def _sync_entry(
     return slug
 
 
-def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: TagRules) -> str:
-    """The content file of a paper seen for the first time."""
+def new_paper(path: Path, entry: Entry, date: dt.date, tag_rules: TagRules) -> tuple[str, Paper]:
+    """The content file of a paper seen for the first time, and the Paper it holds (without parsing it)."""
     meta: dict[str, Any] = {
         "title": entry.title,
-        "slug": slug,
+        "slug": path.stem,
         "date": date,
         "authors": list(entry.authors),
         "arxiv": entry.arxiv,
@@ -125,7 +129,9 @@ def new_paper_text(entry: Entry, slug: str, date: dt.date, tag_rules: TagRules) 
     meta["tags"] = sorted(set(entry.tags) | tag_rules.match(entry))
     meta["source"] = entry.source
     meta.update(entry.extra)
-    return dump_document(meta, escape_text(entry.abstract))
+    body = escape_text(entry.abstract).strip("\n")
+    text = dump_document(meta, body)
+    return text, paper_from(path, Document(YamlMapping(meta, {}), body, 0), fingerprint(text.encode("utf-8")))
 
 
 def with_source_tags(entry: Entry, source_tags: Mapping[str, tuple[str, ...]]) -> Entry:

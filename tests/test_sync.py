@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.content import load_content, with_writes
+from generator.content import load_content, parse_paper, with_writes
+from generator.digests import read_digest
 from generator.model import DigestFile, Entry
 from generator.slugs import is_valid_slug, make_slug
 from generator.sync import sync
@@ -22,7 +23,8 @@ def apply(root: Path, *digests: DigestFile, rules: dict[str, tuple[str, ...]] | 
     """Sync and write like a build does; returns what was written."""
     content = load_content(root)
     result = sync(root, content, digests, rules or {})
-    with_writes(content, result.writes)  # must stay a consistent model
+    # A consistent model, and the papers sync built for new files are exactly what parsing them gives.
+    assert with_writes(content, result.writes, result.papers) == with_writes(content, result.writes)
     for path, text in result.writes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -112,3 +114,14 @@ def test_titles_of_punctuation_alone_are_different_papers(tmp_path: Path) -> Non
 def test_a_paper_listed_twice_in_a_day_is_listed_once(tmp_path: Path) -> None:
     apply(tmp_path, digest(DAY1, Entry("Über Große Modelle", "a."), Entry("Uber Grosse Modelle", "b.")))
     assert load_content(tmp_path).digests[DAY1].slugs == ("uber-grosse-modelle",)
+
+
+def test_new_papers_are_built_exactly_as_parsing_their_files_would(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    sources = [fixtures / "hf/2025-05-29.json", fixtures / "arxiv/cs.CL.xml", fixtures / "list/papers.yaml"]
+    digests = [read_digest(path, DAY2, DAY1) for path in sources]
+    digests.append(read_digest(Path("digests/2025-05-29.txt"), DAY2, DAY1))
+    result = sync(tmp_path, load_content(tmp_path), digests, {"llm": ("language model",)})
+    assert len(result.papers) > 50 and any(paper.extra for paper in result.papers.values())
+    for path, paper in result.papers.items():
+        assert paper == parse_paper(path, result.writes[path].encode("utf-8"))

@@ -9,6 +9,7 @@ from slugify import slugify
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_SLUG = 80
+_WORD = re.compile(r"\w+")
 
 
 def make_slug(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
@@ -22,10 +23,12 @@ def make_slug(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str
 
 def title_key(title: str) -> str:
     """The title reduced to what identifies a paper: case, accents, punctuation and spacing folded."""
-    text = unicodedata.normalize("NFKD", title.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = title.casefold()
+    if not text.isascii():  # NFKD leaves ASCII as it is: most titles need no per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     # A title of punctuation alone ("???") has no words: it identifies itself, or all such titles would be one.
-    return " ".join(re.findall(r"\w+", text)) or " ".join(title.split())
+    return " ".join(_WORD.findall(text)) or " ".join(title.split())
 
 
 def is_valid_slug(slug: str) -> bool:

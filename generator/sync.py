@@ -99,7 +99,8 @@ def _sync_entry(
     date: dt.date,
     tag_rules: TagRules,
 ) -> str:
-    slug = index.slug_of.get(entry_key(entry)) or index.slug_of.get(f"title:{title_key(entry.title)}")
+    key, by_title = entry_key(entry), f"title:{title_key(entry.title)}"
+    slug = index.slug_of.get(key) or index.slug_of.get(by_title)
     if slug is None:
         slug = make_slug(entry.title, index.taken)
         index.taken.add(slug)
@@ -110,8 +111,8 @@ def _sync_entry(
         path = content_dir / PAPERS / f"{slug}.md"
         text = _remember(index, originals, path)
         index.texts[path] = merge_paper_text(path, text, entry, date)
-    index.slug_of.setdefault(entry_key(entry), slug)
-    index.slug_of.setdefault(f"title:{title_key(entry.title)}", slug)
+    index.slug_of.setdefault(key, slug)
+    index.slug_of.setdefault(by_title, slug)
     return slug
 
 

@@ -5,6 +5,7 @@ Errors name the file and line; dumping is deterministic so that a second build r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,67 @@ def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
     return YamlMapping({str(k): v for k, v in values.items()}, lines)
 
 
+def dump_pair(key: str, value: Any) -> str:
+    """``key: value`` as a line (or lines) of a block mapping, exactly as ``yaml.dump`` writes it.
+
+    The shapes content files are made of (text, dates, numbers, lists of text, text by name) are written
+    directly; anything else goes through PyYAML, whose representer costs more than the rest of converting a
+    paper. A test holds the two to the same bytes.
+    """
+    if isinstance(value, list) and value:
+        items = [_scalar(item) for item in value]
+        if all(items):
+            return f"{key}:\n" + "".join(f"- {item}\n" for item in items)
+    elif isinstance(value, dict) and value:
+        pairs = [(_plain(name) and name, _scalar(item)) for name, item in value.items()]
+        if all(name and item for name, item in pairs):
+            return f"{key}:\n" + "".join(f"  {name}: {item}\n" for name, item in pairs)
+    elif (scalar := _scalar(value)) is not None:
+        return f"{key}: {scalar}\n"
+    return yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_EMPTY = {(list, 0): "[]", (dict, 0): "{}"}
+
+
+def _scalar(value: Any) -> str | None:
+    """``value`` as YAML writes it in block context, or None when PyYAML must decide."""
+    kind = type(value)
+    if kind is str:
+        if _plain(value):
+            return str(value)
+        # Text that cannot be plain (": " would start a mapping, "2024" reads as a number) on one printable line
+        # PyYAML puts in single quotes. Anything less certain (a long line it might fold) is left to it.
+        quoted = ": " in value or " #" in value or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG
+        return "'" + value.replace("'", "''") + "'" if quoted and value.isprintable() and len(value) < 1000 else None
+    if kind is dt.date:
+        return str(value.isoformat())
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    return _EMPTY.get((kind, len(value))) if kind in (list, dict) else None
+
+
+def _plain(text: object) -> bool:
+    """Whether YAML writes ``text`` as a plain scalar (no quotes) in block context. Conservative: a False
+    only costs a call to PyYAML, which decides for itself."""
+    return (
+        isinstance(text, str)
+        and 0 < len(text) < 1000
+        and text[0].isalnum()
+        and text[-1] not in " :"
+        and text.isprintable()
+        and ": " not in text
+        and " #" not in text
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    )
+
+
 @dataclass(frozen=True)
 class Document:
     """A Markdown file with front matter; ``fence`` is the index of the line that closes the front matter."""
@@ -91,7 +153,7 @@ def parse_document(path: Path, text: str) -> Document:
 
 def dump_document(meta: dict[str, Any], body: str) -> str:
     """Front matter in the given key order, then the body; the same input always gives the same text."""
-    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    front = "".join(dump_pair(key, value) for key, value in meta.items())
     body = body.strip("\n")
     return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
 
@@ -108,7 +170,7 @@ def patch_document(path: Path, text: str, updates: dict[str, Any], body: str | N
     replaced: dict[int, tuple[int, str]] = {}
     appended = []
     for key, value in updates.items():
-        dumped = yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+        dumped = dump_pair(key, value)
         line = doc.meta.lines.get(key)
         if line is None:
             appended.append(dumped)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from pathlib import Path
+from typing import Any
 
-from generator.yamltext import parse_document, patch_document
+import yaml
+
+from generator.yamltext import _Dumper, _plain, dump_pair, parse_document, patch_document
 
 
 def test_patch_keeps_comments_and_other_keys() -> None:
@@ -20,3 +25,33 @@ def test_patch_keeps_comments_and_other_keys() -> None:
 def test_patch_a_file_without_a_final_newline() -> None:
     patched = patch_document(Path("p.md"), "---\ntitle: Beta\nauthors: []\n---", {"authors": ["Bob"]}, body="Body")
     assert patched == "---\ntitle: Beta\nauthors:\n- Bob\n---\nBody\n"
+
+
+def test_dump_pair_writes_exactly_what_pyyaml_writes() -> None:
+    """The direct writer must agree with PyYAML byte for byte, or a rebuild would rewrite content files."""
+    rng = random.Random(1)
+    pieces = [*"abcXYZ019 :#-'\",.?!&*[]{}|>%@`~\\/()\t\n\u00e9\u00a0\u2028\ufeff\x85=<+_;"]
+    pieces += ["yes", "No", "null", "true", "~", "0x1F", "1e3", "2024-01-01", ".inf", "---", "...", "ON", "4.5"]
+
+    def text() -> Any:
+        if rng.random() < 0.05:
+            return rng.choice([None, True, 7, -1, 2.5, dt.date(2024, 2, 29)])
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+
+    direct = 0
+    for _ in range(30_000):
+        kind = rng.random()
+        value: Any = (
+            text()
+            if kind < 0.6
+            else [text() for _ in range(rng.randint(0, 3))]
+            if kind < 0.8
+            else {str(text()) or "k": text() for _ in range(rng.randint(1, 3))}
+        )
+        expected = yaml.dump({"key": value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+        assert dump_pair("key", value) == expected, value
+        direct += isinstance(value, str) and _plain(value)
+    others = (None, True, False, 0, -12, 3.5, [], {}, [None, 3], {"n": 1}, dt.date(2025, 5, 9), dt.datetime(2025, 1, 2))
+    for value in (*others, "Attention: All You Need", ["A. Author", "B. Author"], {"code": "x"}):
+        assert dump_pair("key", value) == yaml.dump({"key": value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    assert direct > 2_000  # the direct path is really taken

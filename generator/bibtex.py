@@ -9,6 +9,7 @@ added. Text is escaped for LaTeX; ``$...$`` math is kept as it is; non-ASCII sta
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -97,7 +98,10 @@ def primary_class(paper: Paper) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=100_000)
 def _ascii_word(text: str) -> str:
+    if text.isascii() and text.isalnum():
+        return text.lower()  # what slugify gives, without its cost: most words need no transliteration
     return str(slugify(text, separator=""))  # transliterates too: "Łukasz" -> "lukasz"
 
 

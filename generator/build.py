@@ -9,6 +9,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import os
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -253,11 +254,14 @@ def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
 
 def _reuse(folder: SiteFolder, previous: dict[str, Any], outputs: _Outputs, name: str) -> bool:
     """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    old = folder.output / name
-    if previous.get("files", {}).get(name) == outputs.manifest[name] and old.is_file():
-        outputs.files[name] = Reuse(old)
-        return True
-    return False
+    if previous.get("files", {}).get(name) != outputs.manifest[name]:
+        return False
+    # Strings, not Paths: this runs for every file of the site, and making Paths costs more than the stat.
+    old = os.path.join(folder.output, name)  # noqa: PTH118
+    if not os.path.isfile(old):  # noqa: PTH113
+        return False
+    outputs.files[name] = Reuse(old)
+    return True
 
 
 def _read_manifest(folder: SiteFolder) -> dict[str, Any]:

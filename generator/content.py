@@ -36,14 +36,16 @@ class Content:
     digests: dict[dt.date, Digest]
 
 
-def _markdown_files(folder: Path) -> list[tuple[Path, os.stat_result]]:
-    """The folder's .md files (not folders named so) with their stat, by name; one scan, one stat each."""
+def _markdown_files(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """The folder's .md files (not folders named so) with their stat, by name; one scan, one stat each.
+
+    Paths as strings: a rebuild looks at every content file, and making a Path costs more than its stat."""
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
         return []
-    found = [(Path(e.path), e.stat()) for e in entries if e.name.endswith(".md") and e.is_file()]
-    return sorted(found, key=lambda item: item[0].name)
+    found = [(e.name, e.path, e.stat()) for e in entries if e.name.endswith(".md") and e.is_file()]
+    return [(path, stat) for _, path, stat in sorted(found)]
 
 
 def fingerprint(data: bytes) -> str:
@@ -65,11 +67,10 @@ class ParseCache:
             self.entries = entries
         self._saved = dict(self.entries)
 
-    def get(self, path: Path, stat: os.stat_result | None = None) -> Paper | Digest | None:
-        hit = self.entries.get(str(path))
+    def get(self, path: str, stat: os.stat_result) -> Paper | Digest | None:
+        hit = self.entries.get(path)
         if hit is None:
             return None
-        stat = stat or path.stat()
         return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
 
     def put(self, item: Paper | Digest) -> None:
@@ -96,9 +97,9 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
         for path, stat in _markdown_files(content_dir / kind):
             item = cache.get(path, stat)
             if item is None:
-                item = parse(path, path.read_bytes())
+                item = parse(Path(path), Path(path).read_bytes())
                 cache.put(item)
-            seen.add(str(path))
+            seen.add(path)
             if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)
                 papers[item.slug] = item
             else:

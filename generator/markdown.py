@@ -42,7 +42,7 @@ def make_renderer(linkify: bool = True) -> MarkdownIt:
         .use(footnote_plugin)
         .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     )
-    if linkify:
+    if linkify and md.linkify is not None:
         md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     md.add_render_rule("math_inline", _math("span", display=False))
     md.add_render_rule("math_inline_double", _math("span", display=True))
@@ -79,6 +79,7 @@ class Markdown:
     def __init__(self) -> None:
         self._with_links = make_renderer(linkify=True)
         self._plain = make_renderer(linkify=False)
+        self._linkify = self._with_links.linkify
 
     def render(self, source: str, doc_id: str = "") -> tuple[str, str]:
         """(HTML, plain text) of ``source``; ``doc_id`` keeps footnote anchors unique when several documents
@@ -119,12 +120,12 @@ class Markdown:
 
     def _links(self, paragraph: str) -> list[_Link] | None:
         """The links markdown-it's linkify rule makes of ``paragraph``'s URLs; None when unsure."""
-        links = []
+        links: list[_Link] = []
         for match in _URL_START.finditer(paragraph):
             start = match.start()
             if links and start < links[-1].end:
                 return None  # a URL inside a URL: leave it to the parser
-            found = self._with_links.linkify.match_at_start(paragraph[start:])
+            found = self._linkify.match_at_start(paragraph[start:]) if self._linkify else None
             url = found.url if found else ""
             if not url or url.endswith("*") or not paragraph.startswith(url, start):
                 return None

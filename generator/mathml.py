@@ -98,6 +98,8 @@ def math_html(tex: str, display: bool, tag: str = "span") -> str:
 
 def inline_math(text: str) -> Markup:
     """Plain text (a title) with its ``$...$`` rendered and everything else escaped."""
+    if "$" not in text:
+        return escape(text)
     out, last = [], 0
     for match in MATH_RE.finditer(text):
         out.append(str(escape(text[last : match.start()])))

@@ -237,7 +237,8 @@ def _fingerprint(global_fingerprint: str, page: Page) -> str:
 def _stable(value: Any, out: list[str]) -> None:
     """Append a stable description of ``value``; papers and digests stand for themselves by file hash.
 
-    Dispatches on the exact type first: this runs for every item of every page on every build.
+    Dispatches on the exact type first, the common ones before any isinstance (abstract classes are slow to
+    check): this runs for every item of every page on every build.
     """
     kind = type(value)
     if kind is Paper or kind is Digest:
@@ -248,7 +249,9 @@ def _stable(value: Any, out: list[str]) -> None:
         out.append(f"[{len(value)}")
         for item in value:
             _stable(item, out)
-    elif isinstance(value, Mapping):
+    elif kind is dt.date or kind is int or value is None or kind is bool:
+        out.append(repr(value))
+    elif kind is dict or isinstance(value, Mapping):
         for key in sorted(value):
             out.append(str(key))
             _stable(value[key], out)

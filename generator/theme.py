@@ -7,6 +7,7 @@ built-in theme of that name. A site template can extend the theme's own with ``{
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -83,6 +84,11 @@ def static_files(theme: Theme) -> Iterator[tuple[str, Path]]:
                 yield f"static/{path.relative_to(folder).as_posix()}", path
 
 
+@functools.lru_cache(maxsize=100_000)
+def _author_slug(name: str) -> str:
+    return make_slug(name)  # an author is on many pages, and slugify is slow
+
+
 def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
@@ -104,13 +110,14 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a renderer lives for one build: no need to stat every template on every page
         )
         self._md = Markdown()
         self._html: dict[tuple[str, str], Markup] = {}
         self._text: dict[str, str] = {}
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.filters.update(xml_text=xml_text, scholarly_article=self.scholarly_article)  # feeds and JSON-LD
-        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=make_slug)
+        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=_author_slug)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

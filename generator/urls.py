@@ -6,6 +6,7 @@ Paths are relative to the site root and end in ``/`` for pages (served as ``inde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -55,6 +56,14 @@ def output_file(path: str) -> str:
     return path + "index.html" if path.endswith("/") or not path else path
 
 
+_SAFE_PATH = re.compile(r"[A-Za-z0-9/#?=&%._-]*")
+
+
+def _quote(path: str) -> str:
+    # Site paths are made of slugs and dates: most need no quoting, and quote() is costly at 100,000 links.
+    return path if _SAFE_PATH.fullmatch(path) else quote(path, safe="/#?=&%")
+
+
 @dataclass(frozen=True)
 class Urls:
     """Turns site paths into links: root-relative under the base path, or absolute for feeds and meta."""
@@ -63,11 +72,11 @@ class Urls:
     absolute_base: str | None = None
 
     def __call__(self, path: str = "") -> str:
-        return self.base_path + quote(path, safe="/#?=&%")
+        return self.base_path + _quote(path)
 
     def absolute(self, path: str = "") -> str:
         base = (self.absolute_base or self.base_path).rstrip("/") + "/"
-        return base + quote(path, safe="/#?=&%")
+        return base + _quote(path)
 
     def paper(self, paper: Paper | str, absolute: bool = False) -> str:
         path = paper_path(paper if isinstance(paper, str) else paper.slug)

@@ -93,7 +93,7 @@ def _scalar(value: Any) -> str | None:
             return str(value)
         # Text that cannot be plain (": " would start a mapping, "2024" reads as a number) on one printable line
         # PyYAML puts in single quotes. Anything less certain (a long line it might fold) is left to it.
-        quoted = ": " in value or " #" in value or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG
+        quoted = ": " in value or " #" in value or _implicit_tag(value) != _STR_TAG
         return "'" + value.replace("'", "''") + "'" if quoted and value.isprintable() and len(value) < 1000 else None
     if kind is dt.date:
         return str(value.isoformat())
@@ -117,8 +117,13 @@ def _plain(text: object) -> bool:
         and text.isprintable()
         and ": " not in text
         and " #" not in text
-        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+        and _implicit_tag(text) == _STR_TAG
     )
+
+
+def _implicit_tag(text: str) -> str:
+    """The type YAML reads unquoted ``text`` as (``yes`` a bool, ``2024`` an int)."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True)

@@ -90,9 +90,9 @@ def test_cache_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
     path = write(tmp_path, "papers/a-title.md", PAPER)
     cache = tmp_path / "cache.pickle"
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: Title"
-    assert ParseCache(cache).get(path) is not None
+    assert ParseCache(cache).get(str(path), path.stat()) is not None
     path.write_text(PAPER.replace('"A: Title"', '"A: New title, longer"'), encoding="utf-8")
-    assert ParseCache(cache).get(path) is None
+    assert ParseCache(cache).get(str(path), path.stat()) is None
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
     cache.write_bytes(b"garbage")
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"

@@ -23,7 +23,7 @@ def test_small_change_is_made_in_place(tmp_path: Path) -> None:
     names = [f"papers/p{i}/index.html" for i in range(20)]
     write_site(out, {name: name.encode() for name in names})
     kept = (out / names[1]).stat().st_ino
-    files: dict[str, bytes | Path | Reuse] = {name: Reuse(out / name) for name in names[1:19]}
+    files: dict[str, bytes | Path | Reuse] = {name: Reuse(str(out / name)) for name in names[1:19]}
     files["index.html"] = b"home"
     files[names[19]] = b"changed"
     write_site(out, files, previous=names)

@@ -26,7 +26,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, papers_shown, plan
-from generator.render import render_pages
+from generator.render import TextCache, render_pages
 from generator.sync import sync
 from generator.theme import Theme, find_theme, static_files, theme_fingerprint
 
@@ -230,7 +230,10 @@ def _render(
     clock.lap("plan")
     outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
     stale = [page for page in pages if not _reuse(folder, previous, outputs, page.file)]
-    rendered = render_pages(theme, config, papers_shown(stale), stale, progress)
+    text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
+    texts = text_cache.texts(site.papers.values())
+    rendered = render_pages(theme, config, papers_shown(stale), stale, progress, texts)
+    text_cache.save(site.papers.values(), texts)
     outputs.files.update((page.file, data) for page, data in zip(stale, rendered, strict=True))
     report.rendered += len(stale)
     clock.lap("render pages")

@@ -6,11 +6,14 @@ cores both steps are split between forked workers, which inherit the pages inste
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -32,9 +35,13 @@ def render_pages(
     papers: Sequence[Paper],
     pages: Sequence[Page],
     progress: Callable[[str, int, int], None] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[bytes]:
-    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show."""
-    renderer = Renderer(theme, config)
+    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show.
+
+    ``texts`` (abstract -> plain text, see :class:`TextCache`) saves rendering abstracts that pages show only
+    as snippets; the texts rendered now are added to it."""
+    renderer = Renderer(theme, config, texts)
     workers = _workers(len(pages))
     if workers < 2:
         return [renderer.render(page) for page in pages]
@@ -50,6 +57,40 @@ def render_pages(
             if progress:
                 progress("render", len(rendered), len(pages))
     return rendered
+
+
+class TextCache:
+    """The plain text of every abstract, kept between builds (by a hash of the abstract).
+
+    A new day changes the front page of most tags, and each shows 50 to 99 snippets of older papers: with their
+    texts kept, rendering those pages needs no Markdown. ``version`` (the code and theme fingerprint) guards
+    against texts made by other code.
+    """
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path, self.version = path, version
+        try:
+            saved_version, self.saved = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+            saved_version, self.saved = None, {}
+        if saved_version != version or not isinstance(self.saved, dict):
+            self.saved = {}
+
+    def texts(self, papers: Iterable[Paper]) -> dict[str, str]:
+        """Abstract -> text for the papers whose text is known."""
+        known = ((p.abstract, self.saved.get(_key(p.abstract))) for p in papers)
+        return {abstract: text for abstract, text in known if text is not None}
+
+    def save(self, papers: Iterable[Paper], texts: Mapping[str, str]) -> None:
+        """Keep the texts of ``papers`` (those of papers gone are dropped)."""
+        kept = {_key(p.abstract): texts[p.abstract] for p in papers if p.abstract in texts}
+        if kept != self.saved:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _key(abstract: str) -> str:
+    return hashlib.sha1(abstract.encode("utf-8")).hexdigest()[:20]
 
 
 def _workers(pages: int) -> int:

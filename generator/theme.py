@@ -96,7 +96,9 @@ def long_date(date: dt.date) -> str:
 class Renderer:
     """Renders pages through one Jinja environment; Markdown is rendered once per text and reused."""
 
-    def __init__(self, theme: Theme, config: SiteConfig) -> None:
+    def __init__(self, theme: Theme, config: SiteConfig, texts: dict[str, str] | None = None) -> None:
+        """``texts`` maps Markdown sources to their plain text: known ones are not rendered again, and new ones
+        are added to it."""
         loader = jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader([str(p) for p in theme.templates]),
@@ -114,7 +116,7 @@ class Renderer:
         )
         self._md = Markdown()
         self._html: dict[tuple[str, str], Markup] = {}
-        self._text: dict[str, str] = {}
+        self._text = {} if texts is None else texts
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.filters.update(xml_text=xml_text, scholarly_article=self.scholarly_article)  # feeds and JSON-LD
         self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=_author_slug)

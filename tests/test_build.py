@@ -111,6 +111,19 @@ def test_hand_edit_survives_and_is_published(seed_site: Path) -> None:
     assert (seed_site / "content" / "papers" / "a-late-paper.md").is_file()
 
 
+def test_an_edited_abstract_shows_in_every_snippet_of_it(seed_site: Path) -> None:
+    """Snippet texts are kept between builds (by the abstract's hash): an edit must still reach every page."""
+    build_ok(seed_site)
+    assert (seed_site / ".digest-cache" / "abstract-text.pickle").is_file()
+    paper = next((seed_site / "content" / "papers").glob("taid-*.md"))
+    front, _, _ = paper.read_text(encoding="utf-8").partition("\n---\n")
+    paper.write_text(f"{front}\n---\nRewritten by hand: a *short* abstract.\n", encoding="utf-8")
+    build_ok(seed_site)
+    month = soup(seed_site / "site" / "month" / "2025-05" / "index.html")
+    item = month.find("li", id=paper.stem)
+    assert item is not None and item.select_one("p.snippet").get_text() == "Rewritten by hand: a short abstract."
+
+
 HOSTILE = (
     "2025-06-01\n\n<script>alert('title')</script> <img src=x onerror=alert(1)>\n\n"
     'Abstract <script>alert(2)</script> [x](javascript:alert(3)) <a href="#" onclick="alert(4)">y</a>\n'

@@ -144,7 +144,7 @@ def _run(
     digests = [read_digest(path, today_in(config), date, fmt) for path, date in dates.items()]
     report.digests_read = len(digests)
     clock.lap("read digests")
-    cache = ParseCache(folder.cache / "content.pickle")
+    cache = ParseCache(folder.cache / "content")
     content = load_content(folder.content, cache)
     clock.lap("load content")
     synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)

@@ -53,19 +53,28 @@ def fingerprint(data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed content files keyed by path, valid while the file's size and modification time are unchanged."""
+    """Parsed content files keyed by path, valid while the file's size and modification time are unchanged.
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    Kept in ``folder`` as one pickle per month (of each paper's or day's date), so that a new day rewrites the
+    current month's part, not a cache of the whole archive.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
         self.entries: dict[str, tuple[int, int, Paper | Digest]] = {}
-        self._saved: dict[str, tuple[int, int, Paper | Digest]] = {}
-        try:
-            version, entries = pickle.loads(path.read_bytes()) if path else (None, {})
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError):
-            return
-        if version == _CACHE_VERSION:
-            self.entries = entries
-        self._saved = dict(self.entries)
+        self._part_of: dict[str, str] = {}
+        self._changed: set[str] = set()
+        for part in sorted(folder.glob("*.pickle")) if folder and folder.is_dir() else ():
+            try:
+                version, entries = pickle.loads(part.read_bytes())
+            except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError, TypeError):
+                self._changed.add(part.stem)  # unreadable: written again, or removed, on save
+                continue
+            if version == _CACHE_VERSION and isinstance(entries, dict):
+                self.entries.update(entries)
+                self._part_of.update(dict.fromkeys(entries, part.stem))
+            else:
+                self._changed.add(part.stem)
 
     def get(self, path: str, stat: os.stat_result) -> Paper | Digest | None:
         hit = self.entries.get(path)
@@ -75,16 +84,30 @@ class ParseCache:
 
     def put(self, item: Paper | Digest) -> None:
         stat = item.path.stat()
-        self.entries[str(item.path)] = (stat.st_mtime_ns, stat.st_size, item)
+        key, part = str(item.path), f"{item.date:%Y-%m}"
+        self.entries[key] = (stat.st_mtime_ns, stat.st_size, item)
+        self._changed.update((part, self._part_of.get(key, part)))
+        self._part_of[key] = part
 
     def save(self, keep: set[str]) -> None:
-        """Write the cache, forgetting files not in ``keep`` (deleted ones)."""
-        self.entries = {k: v for k, v in self.entries.items() if k in keep}
-        if self.path is None or self.entries == self._saved:
+        """Write the parts that changed, forgetting files not in ``keep`` (deleted ones)."""
+        for key in [k for k in self.entries if k not in keep]:
+            del self.entries[key]
+            self._changed.add(self._part_of.pop(key))
+        if self.folder is None or not self._changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(pickle.dumps((_CACHE_VERSION, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
-        self._saved = dict(self.entries)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        parts: dict[str, dict[str, tuple[int, int, Paper | Digest]]] = {name: {} for name in self._changed}
+        for key, part in self._part_of.items():
+            if part in parts:
+                parts[part][key] = self.entries[key]
+        for name, entries in parts.items():
+            path = self.folder / f"{name}.pickle"
+            if entries:
+                path.write_bytes(pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+            else:
+                path.unlink(missing_ok=True)
+        self._changed.clear()
 
 
 def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -88,11 +89,25 @@ def test_slug_and_date_must_match_the_file_name(tmp_path: Path) -> None:
 
 def test_cache_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
     path = write(tmp_path, "papers/a-title.md", PAPER)
-    cache = tmp_path / "cache.pickle"
+    cache = tmp_path / "cache"
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: Title"
     assert ParseCache(cache).get(str(path), path.stat()) is not None
     path.write_text(PAPER.replace('"A: Title"', '"A: New title, longer"'), encoding="utf-8")
     assert ParseCache(cache).get(str(path), path.stat()) is None
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
-    cache.write_bytes(b"garbage")
+    next(cache.glob("*.pickle")).write_bytes(b"garbage")
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
+
+
+def test_cache_rewrites_only_the_month_that_changed(tmp_path: Path) -> None:
+    write(tmp_path, "papers/a-title.md", PAPER)
+    cache = tmp_path / "cache"
+    load_content(tmp_path, ParseCache(cache))
+    may = cache / "2025-05.pickle"
+    os.utime(may, ns=(0, 0))
+    write(tmp_path, "papers/b-title.md", PAPER.replace("a-title", "b-title").replace("2025-05-29", "2025-06-02"))
+    assert set(load_content(tmp_path, ParseCache(cache)).papers) == {"a-title", "b-title"}
+    assert may.stat().st_mtime_ns == 0 and (cache / "2025-06.pickle").is_file()
+    (tmp_path / "papers" / "b-title.md").unlink()
+    assert set(load_content(tmp_path, ParseCache(cache)).papers) == {"a-title"}
+    assert not (cache / "2025-06.pickle").exists() and may.stat().st_mtime_ns == 0

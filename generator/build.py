@@ -28,7 +28,7 @@ from generator.output import Reuse, Source, write_site, write_text_atomically
 from generator.pages import build_site, papers_shown, plan
 from generator.render import TextCache, render_pages
 from generator.sync import sync
-from generator.theme import Theme, find_theme, static_files, theme_fingerprint
+from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
 MANIFEST_NAME = "site-manifest.json"
@@ -232,7 +232,8 @@ def _render(
     stale = [page for page in pages if not _reuse(folder, previous, outputs, page.file)]
     text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
     texts = text_cache.texts(site.papers.values())
-    rendered = render_pages(theme, config, papers_shown(stale), stale, progress, texts)
+    renderer = Renderer(theme, config, texts, folder.cache / "templates")
+    rendered = render_pages(renderer, papers_shown(stale), stale, progress)
     text_cache.save(site.papers.values(), texts)
     outputs.files.update((page.file, data) for page, data in zip(stale, rendered, strict=True))
     report.rendered += len(stale)

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator.config import SiteConfig
 from generator.model import Paper
 from generator.pages import Page
-from generator.theme import Renderer, Theme
+from generator.theme import Renderer
 
 # Below this many pages, starting workers costs more than it saves.
 PARALLEL_FROM = 300
@@ -30,18 +29,12 @@ _worker: tuple[Renderer, Sequence[Paper], Sequence[Page]] | None = None
 
 
 def render_pages(
-    theme: Theme,
-    config: SiteConfig,
+    renderer: Renderer,
     papers: Sequence[Paper],
     pages: Sequence[Page],
     progress: Callable[[str, int, int], None] | None = None,
-    texts: dict[str, str] | None = None,
 ) -> list[bytes]:
-    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show.
-
-    ``texts`` (abstract -> plain text, see :class:`TextCache`) saves rendering abstracts that pages show only
-    as snippets; the texts rendered now are added to it."""
-    renderer = Renderer(theme, config, texts)
+    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show."""
     workers = _workers(len(pages))
     if workers < 2:
         return [renderer.render(page) for page in pages]

@@ -96,9 +96,14 @@ def long_date(date: dt.date) -> str:
 class Renderer:
     """Renders pages through one Jinja environment; Markdown is rendered once per text and reused."""
 
-    def __init__(self, theme: Theme, config: SiteConfig, texts: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, theme: Theme, config: SiteConfig, texts: dict[str, str] | None = None, compiled: Path | None = None
+    ) -> None:
         """``texts`` maps Markdown sources to their plain text: known ones are not rendered again, and new ones
-        are added to it."""
+        are added to it. ``compiled`` is a folder to keep compiled templates in (by their source's checksum):
+        compiling them costs more than a new day's pages take to render."""
+        if compiled:
+            compiled.mkdir(parents=True, exist_ok=True)
         loader = jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader([str(p) for p in theme.templates]),
@@ -113,6 +118,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # a renderer lives for one build: no need to stat every template on every page
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self._md = Markdown()
         self._html: dict[tuple[str, str], Markup] = {}

@@ -1,10 +1,13 @@
 /* paper-digest search: the header box on every page ("/" focuses it), live results on search/index.html.
  *
  * The index is one Lunr index cut into parts (see generator/search.py): search/manifest.json names the term
- * buckets and periods; a query fetches only the buckets its words need, rebuilds a small lunr.Index from them
- * with whole-archive BM25 weights (Lunr's own formula), and lets lunr.js match and score. parse, clauses,
- * neededBuckets, weight and search mirror generator/search_query.py, which the tests hold to the same answers.
- * Untrusted text (titles, authors, abstracts) only ever goes through textContent and createTextNode.
+ * buckets and periods; a query fetches only the buckets its words need (each decoded once into typed arrays)
+ * and ranks straight from their postings with lunr.js's own matching and scoring rules and whole-archive
+ * BM25 weights (Lunr's builder formula): the scores lunr.Index#query would give, without building a
+ * lunr.Index per keystroke. lunr.js still provides the stemmer and the stop words. parse, clauses,
+ * neededBuckets and weight mirror generator/search_query.py; the tests hold rank's whole answer to one lunr.py
+ * index over the archive. Untrusted text (titles, authors, abstracts) only goes through textContent and
+ * createTextNode.
  */
 (function () {
   "use strict";
@@ -267,7 +270,7 @@
     var fieldNames = manifest.fields.map(function (f) { return f[0]; }), F = fieldNames.length, N = manifest.docs;
     var queryWords = parse(text).filter(function (w) { return clauses(w, fieldNames).length; });
     var positive = queryWords.filter(function (w) { return w.presence !== P.PROHIBITED; });
-    if (!positive.length) return results([], null, null);
+    if (!positive.length) return results([], null, null, null);
     var all = [];
     queryWords.forEach(function (w) { all = all.concat(clauses(w, fieldNames)); });
 
@@ -279,7 +282,7 @@
       var clause = all[c], expanded = expand(clause, loaded);
       var fields = clause.fields.map(function (name) { return fieldNames.indexOf(name); });
       if (clause.presence === P.REQUIRED) {
-        if (!expanded.length) return results([], null, null); // lunr.js: then no document matches
+        if (!expanded.length) return results([], null, null, null); // lunr.js: then no document matches
         requiredClauses++;
         requiredHits = requiredHits || new Uint16Array(N);
         stamp = stamp || new Int32Array(N);
@@ -344,7 +347,7 @@
       });
     });
 
-    var scores = new Float64Array(N), every = new Uint8Array(N), found = [];
+    var scores = new Float64Array(N), keys = new Float64Array(N), every = new Uint8Array(N), found = [];
     for (var s = 0; s < seen.length; s++) {
       var d = seen[s];
       if ((requiredClauses && requiredHits[d] !== requiredClauses) || (prohibited && prohibited[d])) continue;
@@ -354,20 +357,28 @@
         score = n ? score + part : part;
       }
       scores[d] = score;
+      keys[d] = scoreKey(score);
       every[d] = hits[d] === positive.length ? 1 : 0;
       found.push(d);
     }
-    return results(found, scores, every);
+    return results(found, scores, keys, every);
   }
 
-  function results(found, scores, every) {
-    return { found: found, scores: scores, every: every, sorted: [] };
+  function results(found, scores, keys, every) {
+    return { found: found, scores: scores, keys: keys, every: every, sorted: [] };
+  }
+
+  // A score rounded to a multiple of 2**-30, as generator/search_query.py's score_key: scores equal on paper
+  // often differ in the last bit, by the order a Lunr implementation adds their terms in, and that noise
+  // must not decide the order (scaling by a power of two is exact, so Python gets the same number).
+  function scoreKey(score) {
+    return Math.floor(score * 1073741824 + 0.5);
   }
 
   // Whether document a comes before b: all words first, then Lunr's score, then newest first.
   function before(ranked, a, b) {
-    var every = ranked.every, scores = ranked.scores;
-    return every[a] !== every[b] ? every[a] > every[b] : scores[a] !== scores[b] ? scores[a] > scores[b] : a > b;
+    var every = ranked.every, keys = ranked.keys;
+    return every[a] !== every[b] ? every[a] > every[b] : keys[a] !== keys[b] ? keys[a] > keys[b] : a > b;
   }
 
   // The first ``count`` results, in order. The first page picks its documents in one pass over the matches;

@@ -2,7 +2,9 @@
 rank with Lunr and the site's rules. Also builds the reference (one lunr.py index over the whole archive).
 
 search.js is the browser twin of this module: ``parse``, ``clauses``, ``needed_buckets``, ``weight`` and
-``search`` mirror its functions of the same names, so that tests can hold the two to the same answers.
+``score_key`` mirror its functions of the same names. Its ``rank`` does what ``search`` does here with
+lunr.py, but scores straight from the postings instead of through a Lunr index; tests hold both to the
+answers of one lunr.py index over the whole archive.
 Rules of a query:
 
 - words are split and folded as the index's text is (generator/search_text.py); stop words are dropped;
@@ -11,7 +13,10 @@ Rules of a query:
 - the last word, while it is being typed (no space after it), also matches as a prefix: "papyr" finds
   papyrology (prefixes of at least ``MIN_PREFIX`` characters, so a query never fetches a whole letter);
 - papers containing every (non-prohibited) word come first, then those with some; within each group,
-  Lunr's score, then newest first.
+  Lunr's score, then newest first. Scores are compared in steps of 2**-30 (``score_key``): two documents
+  whose scores are equal on paper often differ in the last bit, by the order in which a Lunr implementation
+  happens to add their terms (lunr.py and search.js add them in different orders), and such noise must not
+  decide which comes first.
 """
 
 from __future__ import annotations
@@ -100,7 +105,13 @@ def search(index: Index, text: str) -> list[tuple[int, float]]:
     found = index.query(query)
     scores = {int(r["ref"]): r["score"] for r in found}
     every = {int(r["ref"]) for r in found if all(_has(w, r["match_data"].metadata) for w in positive)}
-    return sorted(scores.items(), key=lambda item: (item[0] not in every, -item[1], -item[0]))
+    return sorted(scores.items(), key=lambda item: (item[0] not in every, -score_key(item[1]), -item[0]))
+
+
+def score_key(score: float) -> int:
+    """A score rounded to a multiple of 2**-30, by the same float operations as search.js's ``scoreKey``:
+    scaling by a power of two is exact, so both languages get the same integer from the same score."""
+    return math.floor(score * 2**30 + 0.5)
 
 
 def _has(word: Word, matched: dict[str, dict[str, Any]]) -> bool:

@@ -16,11 +16,14 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import sync_playwright
 
+from bench.search_bench import add_search_page
+from bench.synthetic import papers as synthetic_papers
 from generator.content import load_content
+from generator.model import Site
 from generator.pages import build_site
-from generator.search import ordered_papers
+from generator.search import ordered_papers, search_files
 from generator.search_query import reference_index, search
-from generator.search_text import terms
+from generator.search_text import terms, words
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SEED, build_ok, make_site, require_chromium
 
 require_chromium(module=True)
@@ -161,9 +164,56 @@ def test_results_follow_one_global_lunr_index(page: Any, root_url: str, built: d
     for text in ("language models ", "causal reasoning benchmark", "llm agent", "title:causal evaluation "):
         page.goto(f"{root_url}/search/?q={text}")
         page.wait_for_selector("#search-results li")
-        expected = [f"{root_url}/papers/{ordered[n].slug}/" for n, _ in search(reference, text)]
+        expected = search(reference, text)
         shown = results(page)
-        assert shown == expected[: len(shown)], text
+        assert shown == [f"{root_url}/papers/{ordered[n].slug}/" for n, _ in expected][: len(shown)], text
+        assert_same_ranking(browser_ranking(page, text), expected, text)
+
+
+def browser_ranking(page: Any, text: str) -> list[tuple[int, float]]:
+    """search.js's whole ranking of ``text``: (document number, Lunr score), best first."""
+    return [(doc, score) for doc, score in page.evaluate("t => window.digestSearch.rank(t)", text)]
+
+
+def assert_same_ranking(got: list[tuple[int, float]], expected: list[tuple[int, float]], text: str) -> None:
+    assert [doc for doc, _ in got] == [doc for doc, _ in expected], text  # same papers, same order
+    # same scores; the last bit may differ: lunr.py sums a document's terms in its own term-number order
+    assert [score for _, score in got] == pytest.approx([score for _, score in expected], rel=1e-12), text
+
+
+def test_rankings_equal_one_lunr_index_over_a_synthetic_archive(browser: Any, tmp_path: Path) -> None:
+    """Words in most papers (thousands of matches), prefixes, and every piece of the query syntax: search.js
+    scores straight from the postings, and must answer as one lunr.py index over the whole archive does."""
+    site = Site({p.slug: p for p in synthetic_papers(800, per_day=6)}, ())  # two quarters
+    site_dir = tmp_path / "site"
+    for name, data in search_files(site).items():
+        (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / name).write_bytes(data)
+    add_search_page(site_dir, len(site.papers))
+    reference = reference_index(site)
+    rng = random.Random(17)
+    vocabulary = sorted({w for p in list(site.papers.values())[:200] for w in words(p.abstract)})
+    syntax = ("+{}", "-{}", "title:{}", "abstract:{}", "{}^3", "{}*", "{}~1", "{}")
+    queries = ["model", "language model ", "model data learning ", "+model -data ", "title:learning model "]
+    queries += ["model model title:model", "mod", "+the mod", "-model", "lea", "the of ", "+model +qwzx "]
+    for _ in range(40):
+        chosen = [rng.choice(syntax).format(rng.choice(vocabulary)) for _ in range(rng.randint(1, 4))]
+        queries.append(" ".join(chosen) + rng.choice(["", " "]))
+    queries += [w[:4] for w in rng.sample(vocabulary, 6)]  # typed prefixes
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for url in serve(site_dir):
+        page.goto(f"{url}/search/")
+        page.wait_for_function("window.digestSearch !== undefined")
+        counts = []
+        for text in queries:
+            got = browser_ranking(page, text)
+            assert_same_ranking(got, search(reference, text), text)
+            counts.append(len(got))
+    page.close()
+    assert errors == []
+    assert max(counts) > len(site.papers) // 2 and 0 in counts  # common words were among them, and misses
 
 
 def test_browser_terms_equal_index_terms_for_the_sample(page: Any, root_url: str, built: dict[str, Path]) -> None:

@@ -1,10 +1,13 @@
 /* paper-digest search: the header box on every page ("/" focuses it), live results on search/index.html.
  *
  * The index is one Lunr index cut into parts (see generator/search.py): search/manifest.json names the term
- * buckets and periods; a query fetches only the buckets its words need, rebuilds a small lunr.Index from them
- * with whole-archive BM25 weights (Lunr's own formula), and lets lunr.js match and score. parse, clauses,
- * neededBuckets, weight and search mirror generator/search_query.py, which the tests hold to the same answers.
- * Untrusted text (titles, authors, abstracts) only ever goes through textContent and createTextNode.
+ * buckets and periods; a query fetches only the buckets its words need (each decoded once into typed arrays)
+ * and ranks straight from their postings with lunr.js's own matching and scoring rules and whole-archive
+ * BM25 weights (Lunr's builder formula): the scores lunr.Index#query would give, without building a
+ * lunr.Index per keystroke. lunr.js still provides the stemmer and the stop words. parse, clauses,
+ * neededBuckets and weight mirror generator/search_query.py; the tests hold rank's whole answer to one lunr.py
+ * index over the archive. Untrusted text (titles, authors, abstracts) only goes through textContent and
+ * createTextNode.
  */
 (function () {
   "use strict";
@@ -35,7 +38,8 @@
   var lunr = window.lunr, P = lunr.Query.presence;
   var MIN_PREFIX = 3, PAGE = 20;
   var more = document.getElementById("search-more");
-  var manifest = null, fetched = {}, shown = [], active = -1, sequence = 0, timer = 0;
+  var manifest = null, fetched = {}, decoded = {}, shown = null, active = -1, sequence = 0, timer = 0;
+  var bucketNames = null, sortedBuckets = null, bucketNumber = null; // from the manifest, for lookups
 
   // --- text: the same folding, words and stop words as generator/search_text.py --------------------------
   function fold(text) {
@@ -47,8 +51,16 @@
   function isStop(word) {
     return !lunr.stopWordFilter(new lunr.Token(word));
   }
+  // Highlighting stems every word of every result shown, and lunr.stemmer is a chain of regular expressions:
+  // the same words come back keystroke after keystroke, so remember them (a bounded cache).
+  var stemCache = new Map();
   function stem(word) {
-    return lunr.stemmer(new lunr.Token(word)).toString();
+    var found = stemCache.get(word);
+    if (found === undefined) {
+      if (stemCache.size > 20000) stemCache.clear();
+      stemCache.set(word, (found = lunr.stemmer(new lunr.Token(word)).toString()));
+    }
+    return found;
   }
   // The index terms of a text as this page derives them: tests hold it to generator/search_text.py's terms().
   window.digestSearch = {
@@ -93,33 +105,54 @@
     return found;
   }
 
-  function bucketOf(term, names) {
-    for (var end = term.length; end > 0; end--) if (names.has(term.slice(0, end))) return term.slice(0, end);
+  // The first index of the sorted strings ``sorted`` that is not below ``key`` (JS string order).
+  function lowerBound(sorted, key) {
+    var low = 0, high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >>> 1;
+      if (sorted[middle] < key) low = middle + 1; else high = middle;
+    }
+    return low;
+  }
+
+  // The strings of ``sorted`` that start with ``prefix``: one contiguous run.
+  function startingWith(sorted, prefix) {
+    var found = [];
+    for (var at = lowerBound(sorted, prefix); at < sorted.length && sorted[at].startsWith(prefix); at++) found.push(sorted[at]);
+    return found;
+  }
+
+  function bucketOf(term) {
+    for (var end = term.length; end > 0; end--) if (bucketNames.has(term.slice(0, end))) return term.slice(0, end);
     return null;
   }
 
   function neededBuckets(text) {
-    var names = new Set(manifest.buckets), needed = new Set();
+    var needed = new Set();
     parse(text).forEach(function (word) {
       clauses(word, []).forEach(function (clause) {
-        var term = clause.usePipeline ? stem(clause.term) : clause.term, home = bucketOf(term, names);
+        var term = clause.usePipeline ? stem(clause.term) : clause.term, home = bucketOf(term);
         if (home !== null) needed.add(home);
-        if (clause.wildcard) manifest.buckets.forEach(function (name) { if (name.startsWith(term)) needed.add(name); });
+        if (clause.wildcard) startingWith(sortedBuckets, term).forEach(function (name) { needed.add(name); });
       });
     });
     return needed;
   }
 
-  // --- loading parts ---------------------------------------------------------------------------------------
+  // --- loading parts: each bucket fetched (every period of it) and decoded once ----------------------------
   function getJSON(path) {
     if (!fetched[path]) {
-      fetched[path] = fetch(new URL(path, root)).then(function (response) {
-        if (!response.ok) throw new Error(response.status + " " + response.statusText + " for " + path);
-        return response.json();
-      });
+      fetched[path] = fetchJSON(path);
       fetched[path].catch(function () { delete fetched[path]; });
     }
     return fetched[path];
+  }
+
+  function fetchJSON(path) {
+    return fetch(new URL(path, root)).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + response.statusText + " for " + path);
+      return response.json();
+    });
   }
 
   function partFile(period, bucket) {
@@ -128,14 +161,58 @@
     return "search/terms/" + period + "/" + name + ".json";
   }
 
-  function partsFor(buckets) {
-    var files = [];
-    manifest.periods.forEach(function (period) {
-      manifest.buckets.forEach(function (bucket, i) {
-        if (buckets.has(bucket) && manifest.present[period][i] === "1") files.push(partFile(period, bucket));
+  // A bucket's terms over the whole archive: every period's part, decoded into typed arrays, kept for the next
+  // keystroke (the parsed JSON is dropped). Periods are in date order, so each list's documents ascend.
+  function loadBucket(name) {
+    if (!decoded[name]) {
+      var number = bucketNumber.get(name), files = [];
+      manifest.periods.forEach(function (period) {
+        if (manifest.present[period][number] === "1") files.push(partFile(period, name));
+      });
+      decoded[name] = Promise.all(files.map(fetchJSON)).then(decode);
+      decoded[name].catch(function () { delete decoded[name]; });
+    }
+    return decoded[name];
+  }
+
+  function loadBuckets(names) {
+    var list = Array.from(names);
+    return Promise.all(list.map(loadBucket)).then(function (buckets) {
+      var loaded = new Map();
+      list.forEach(function (name, i) { loaded.set(name, buckets[i]); });
+      return loaded;
+    });
+  }
+
+  // parts: {term: [per field: flat [document delta, tf, field length, ...]]}, one per period, in date order.
+  function decode(parts) {
+    var pieces = new Map(), fields = manifest.fields.length, postings = new Map();
+    parts.forEach(function (part) {
+      Object.keys(part).forEach(function (term) {
+        (pieces.get(term) || pieces.set(term, []).get(term)).push(part[term]);
       });
     });
-    return Promise.all(files.map(getJSON));
+    pieces.forEach(function (lists, term) {
+      var entry = { docs: [], tf: [], lengths: [], weights: [], frequency: 0 };
+      for (var field = 0; field < fields; field++) {
+        var size = 0, n = 0;
+        lists.forEach(function (perField) { size += perField[field].length / 3; });
+        var docs = new Int32Array(size), tf = new Int32Array(size), lengths = new Int32Array(size);
+        lists.forEach(function (perField) {
+          var flat = perField[field];
+          for (var at = 0, doc = 0; at < flat.length; at += 3, n++) {
+            doc += flat[at]; // document numbers are delta-coded
+            docs[n] = doc;
+            tf[n] = flat[at + 1];
+            lengths[n] = flat[at + 2];
+          }
+        });
+        entry.docs.push(docs); entry.tf.push(tf); entry.lengths.push(lengths); entry.weights.push(null);
+        entry.frequency += size; // Lunr's document frequency counts a document once per field it is in
+      }
+      postings.set(term, entry);
+    });
+    return { terms: Array.from(postings.keys()).sort(), postings: postings };
   }
 
   function weight(frequency, docs, tf, length, average, boost) {
@@ -145,85 +222,192 @@
     return Math.round(score * 1000) / 1000; // as lunr.Builder#createFieldVectors
   }
 
-  function buildIndex(parts, wanted) {
-    var fields = manifest.fields.map(function (f) { return f[0]; }), postings = {};
-    parts.forEach(function (part) {
-      Object.keys(part).forEach(function (term) {
-        if (!wanted(term)) return;
-        var merged = postings[term] || (postings[term] = fields.map(function () { return []; }));
-        part[term].forEach(function (flat, field) {
-          for (var at = 0, doc = 0; at < flat.length; at += 3) {
-            doc += flat[at]; // document numbers are delta-coded
-            merged[field].push(doc, flat[at + 1], flat[at + 2]);
-          }
-        });
-      });
+  // A term's BM25 weights in one field, one per posting: computed on first use, then kept with the bucket.
+  function weightsOf(entry, field) {
+    var found = entry.weights[field];
+    if (found) return found;
+    var tf = entry.tf[field], lengths = entry.lengths[field], docs = manifest.docs;
+    var average = manifest.lengths[field] / docs, boost = manifest.fields[field][1];
+    found = new Float64Array(tf.length);
+    for (var i = 0; i < tf.length; i++) found[i] = weight(entry.frequency, docs, tf[i], lengths[i], average, boost);
+    return (entry.weights[field] = found);
+  }
+
+  // --- ranking: Lunr's matching and scoring, done directly on the postings ---------------------------------
+  // lunr.Index#query (lunr.js 2.3.9) on an index of these terms would give the same scores, bit for bit: the
+  // same query vector (per field, each clause adding its boost to each term it expands to), the same dot
+  // products summed in the same term order, the same field scores summed in the order lunr.js first met each
+  // (document, field), the same required and prohibited sets. Building that index, and lunr.js's generic
+  // per-document objects, took most of a query's time when its words are in most papers.
+
+  // The terms a clause expands to, in lunr.js's order: an exact term if the index has it; for a prefix, every
+  // term starting with it in the order of lunr.TokenSet#toArray (a term before its extensions, otherwise
+  // greater first), which decides the order in which a document's field scores are summed.
+  function expand(clause, loaded) {
+    var found = [];
+    if (!clause.wildcard) {
+      var term = stem(clause.term), home = loaded.get(bucketOf(term)), entry = home && home.postings.get(term);
+      if (entry) found.push({ term: term, entry: entry });
+      return found;
+    }
+    loaded.forEach(function (bucket, name) {
+      if (!name.startsWith(clause.term) && !clause.term.startsWith(name)) return; // no term of it has the prefix
+      startingWith(bucket.terms, clause.term).forEach(function (t) { found.push({ term: t, entry: bucket.postings.get(t) }); });
     });
-    var terms = Object.keys(postings).sort(), inverted = {}, vectors = {};
-    terms.forEach(function (term, number) {
-      var lists = postings[term], frequency = 0;
-      lists.forEach(function (flat) { frequency += flat.length / 3; });
-      inverted[term] = { _index: number };
-      lists.forEach(function (flat, field) {
-        var name = fields[field], posting = (inverted[term][name] = {});
-        var average = manifest.lengths[field] / manifest.docs, boost = manifest.fields[field][1];
-        for (var at = 0; at < flat.length; at += 3) {
-          var ref = String(flat[at]), key = name + "/" + ref;
-          posting[ref] = {};
-          (vectors[key] || (vectors[key] = new lunr.Vector())).insert(
-            number, weight(frequency, manifest.docs, flat[at + 1], flat[at + 2], average, boost));
+    return found.sort(function (a, b) { return tokenSetOrder(a.term, b.term); });
+  }
+
+  function tokenSetOrder(a, b) {
+    for (var i = 0, n = Math.min(a.length, b.length); i < n; i++) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) return b.charCodeAt(i) - a.charCodeAt(i);
+    }
+    return a.length - b.length;
+  }
+
+  // Results of ``text`` over the loaded buckets: the matching documents (found, unordered), each one's Lunr score
+  // (scores[doc]) and whether it has every word (every[doc]); ``first`` orders them.
+  function rank(text, loaded) {
+    var fieldNames = manifest.fields.map(function (f) { return f[0]; }), F = fieldNames.length, N = manifest.docs;
+    var queryWords = parse(text).filter(function (w) { return clauses(w, fieldNames).length; });
+    var positive = queryWords.filter(function (w) { return w.presence !== P.PROHIBITED; });
+    if (!positive.length) return results([], null, null, null);
+    var all = [];
+    queryWords.forEach(function (w) { all = all.concat(clauses(w, fieldNames)); });
+
+    // Matching, clause by clause as lunr.js does. matchedIn: a bit per field a document matched in; order:
+    // those fields in the order first met; seen: the matched documents.
+    var matchedIn = new Uint8Array(N), fieldCount = new Uint8Array(N), order = new Uint8Array(N * F), seen = [];
+    var query = new Map(), requiredClauses = 0, requiredHits = null, stamp = null, prohibited = null;
+    for (var c = 0; c < all.length; c++) {
+      var clause = all[c], expanded = expand(clause, loaded);
+      var fields = clause.fields.map(function (name) { return fieldNames.indexOf(name); });
+      if (clause.presence === P.REQUIRED) {
+        if (!expanded.length) return results([], null, null, null); // lunr.js: then no document matches
+        requiredClauses++;
+        requiredHits = requiredHits || new Uint16Array(N);
+        stamp = stamp || new Int32Array(N);
+        forPostings(expanded, fields, function (doc) {
+          if (stamp[doc] !== c + 1) { stamp[doc] = c + 1; requiredHits[doc]++; }
+        });
+      } else if (clause.presence === P.PROHIBITED) {
+        prohibited = prohibited || new Uint8Array(N);
+        forPostings(expanded, fields, function (doc) { prohibited[doc] = 1; });
+        continue; // a prohibited clause neither matches nor scores
+      }
+      for (var e = 0; e < expanded.length; e++) {
+        var item = expanded[e], entry = query.get(item.term);
+        if (!entry) query.set(item.term, (entry = { entry: item.entry, boosts: new Float64Array(F) }));
+        for (var k = 0; k < fields.length; k++) {
+          var field = fields[k], first = entry.boosts[field] === 0, bit = 1 << field;
+          entry.boosts[field] += clause.boost; // boosts are at least 1: 0 means "not in the query vector yet"
+          if (!first) continue;
+          var docs = item.entry.docs[field];
+          for (var i = 0; i < docs.length; i++) {
+            var doc = docs[i];
+            if (matchedIn[doc] & bit) continue;
+            if (!matchedIn[doc]) seen.push(doc);
+            matchedIn[doc] |= bit;
+            order[doc * F + fieldCount[doc]++] = field;
+          }
+        }
+      }
+    }
+
+    // Scoring: per field, dot(query vector, document vector) / |query vector|, terms in lunr's index order.
+    var terms = Array.from(query.keys()).sort(), dots = new Float64Array(N * F), magnitude = new Float64Array(F);
+    terms.forEach(function (term) {
+      var q = query.get(term);
+      for (var field = 0; field < F; field++) {
+        var boost = q.boosts[field];
+        if (!boost) continue;
+        magnitude[field] += boost * boost;
+        var docs = q.entry.docs[field], weights = weightsOf(q.entry, field);
+        for (var i = 0; i < docs.length; i++) dots[docs[i] * F + field] += boost * weights[i];
+      }
+    });
+    for (var f = 0; f < F; f++) magnitude[f] = Math.sqrt(magnitude[f]);
+
+    // All words first: a document has a word if it matched one of the word's terms (its stem, or while typing
+    // a term with its prefix) in one of the word's fields, through any clause.
+    var hits = new Uint16Array(N), wordStamp = new Int32Array(N);
+    positive.forEach(function (word, w) {
+      var exact = isStop(word.text) ? null : stem(word.text), allowed = word.fields.map(function (name) {
+        return fieldNames.indexOf(name);
+      });
+      terms.forEach(function (term) {
+        if (term !== exact && !(word.prefix && term.startsWith(word.text))) return;
+        var q = query.get(term);
+        for (var field = 0; field < F; field++) {
+          if (!q.boosts[field] || (allowed.length && allowed.indexOf(field) < 0)) continue;
+          var docs = q.entry.docs[field];
+          for (var i = 0; i < docs.length; i++) {
+            if (wordStamp[docs[i]] !== w + 1) { wordStamp[docs[i]] = w + 1; hits[docs[i]]++; }
+          }
         }
       });
     });
-    var pipeline = new lunr.Pipeline();
-    pipeline.add(lunr.stemmer);
-    return new lunr.Index({ invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(terms),
-                            fields: fields, pipeline: pipeline });
+
+    var scores = new Float64Array(N), keys = new Float64Array(N), every = new Uint8Array(N), found = [];
+    for (var s = 0; s < seen.length; s++) {
+      var d = seen[s];
+      if ((requiredClauses && requiredHits[d] !== requiredClauses) || (prohibited && prohibited[d])) continue;
+      var score = 0;
+      for (var n = 0; n < fieldCount[d]; n++) {
+        var field = order[d * F + n], part = dots[d * F + field] / magnitude[field] || 0; // lunr.Vector#similarity
+        score = n ? score + part : part;
+      }
+      scores[d] = score;
+      keys[d] = scoreKey(score);
+      every[d] = hits[d] === positive.length ? 1 : 0;
+      found.push(d);
+    }
+    return results(found, scores, keys, every);
   }
 
-  // --- ranking: all words first, then Lunr's score, then newest first ------------------------------------
-  function run(index, list) {
-    return index.query(function (query) {
-      list.forEach(function (clause) { query.term(clause.term, Object.assign({}, clause)); });
-    });
+  function results(found, scores, keys, every) {
+    return { found: found, scores: scores, keys: keys, every: every, sorted: [] };
   }
 
-  function search(index, text) {
-    var fields = index.fields;
-    var queryWords = parse(text).filter(function (w) { return clauses(w, fields).length; });
-    var positive = queryWords.filter(function (w) { return w.presence !== P.PROHIBITED; });
-    if (!positive.length) return [];
-    var all = [];
-    queryWords.forEach(function (w) { all = all.concat(clauses(w, fields)); });
-    var found = run(index, all), every = new Set();
-    found.forEach(function (r) {
-      if (positive.every(function (w) { return has(w, r.matchData.metadata); })) every.add(Number(r.ref));
-    });
-    return found.map(function (r) { return [Number(r.ref), r.score]; }).sort(function (a, b) {
-      return (every.has(a[0]) ? 0 : 1) - (every.has(b[0]) ? 0 : 1) || b[1] - a[1] || b[0] - a[0];
-    });
+  // A score rounded to a multiple of 2**-30, as generator/search_query.py's score_key: scores equal on paper
+  // often differ in the last bit, by the order a Lunr implementation adds their terms in, and that noise
+  // must not decide the order (scaling by a power of two is exact, so Python gets the same number).
+  function scoreKey(score) {
+    return Math.floor(score * 1073741824 + 0.5);
   }
 
-  // Whether a result matched a word: one of its matched terms is the word's stem or has its prefix.
-  function has(word, matched) {
-    var exact = isStop(word.text) ? null : stem(word.text);
-    return Object.keys(matched).some(function (term) {
-      return (term === exact || (word.prefix && term.startsWith(word.text))) &&
-        Object.keys(matched[term]).some(function (field) { return !word.fields.length || word.fields.indexOf(field) >= 0; });
-    });
+  // Whether document a comes before b: all words first, then Lunr's score, then newest first.
+  function before(ranked, a, b) {
+    var every = ranked.every, keys = ranked.keys;
+    return every[a] !== every[b] ? every[a] > every[b] : keys[a] !== keys[b] ? keys[a] > keys[b] : a > b;
   }
 
-  // The exact terms and prefixes a query can match: the only terms worth putting in its index.
-  function wantedTerms(text) {
-    var exact = new Set(), prefixes = [];
-    parse(text).forEach(function (word) {
-      clauses(word, []).forEach(function (clause) {
-        if (clause.wildcard) prefixes.push(clause.term); else exact.add(stem(clause.term));
+  // The first ``count`` results, in order. The first page picks its documents in one pass over the matches;
+  // sorting them all (thousands for common words) is left for when more is asked for.
+  function first(ranked, count) {
+    var found = ranked.found, sorted = ranked.sorted;
+    if (sorted.length >= Math.min(count, found.length)) return sorted.slice(0, count);
+    if (count <= PAGE) {
+      ranked.sorted = sorted = [];
+      for (var i = 0; i < found.length; i++) {
+        var doc = found[i], at = sorted.length;
+        if (at === count && !before(ranked, doc, sorted[at - 1])) continue;
+        while (at > 0 && before(ranked, doc, sorted[at - 1])) at--;
+        sorted.splice(at, 0, doc);
+        if (sorted.length > count) sorted.pop();
+      }
+    } else {
+      ranked.sorted = sorted = found.slice().sort(function (a, b) { return before(ranked, a, b) ? -1 : 1; });
+    }
+    return sorted.slice(0, count);
+  }
+
+  function forPostings(expanded, fields, visit) {
+    expanded.forEach(function (item) {
+      fields.forEach(function (field) {
+        var docs = item.entry.docs[field];
+        for (var i = 0; i < docs.length; i++) visit(docs[i]);
       });
     });
-    return function (term) {
-      return exact.has(term) || prefixes.some(function (p) { return term.startsWith(p); });
-    };
   }
 
   // --- display -------------------------------------------------------------------------------------------
@@ -262,19 +446,20 @@
   }
 
   function showPage(results, text, mine) {
-    var start = list.children.length, page = results.slice(start, start + PAGE), stems = new Set(), prefixes = [];
+    var start = list.children.length, page = first(results, start + PAGE).slice(start);
+    var stems = new Set(), prefixes = [];
     parse(text).forEach(function (w) {
       if (w.presence === P.PROHIBITED) return;
       if (!isStop(w.text)) stems.add(stem(w.text));
       if (w.prefix) prefixes.push(w.text);
     });
-    var blocks = page.map(function (r) { return getJSON("search/docs/" + Math.floor(r[0] / manifest.store) + ".json"); });
+    var blocks = page.map(function (doc) { return getJSON("search/docs/" + Math.floor(doc / manifest.store) + ".json"); });
     return Promise.all(blocks).then(function (loaded) {
       if (mine !== sequence) return;
-      page.forEach(function (r, i) {
-        list.appendChild(resultItem(loaded[i][r[0] % manifest.store], start + i, stems, prefixes));
+      page.forEach(function (doc, i) {
+        list.appendChild(resultItem(loaded[i][doc % manifest.store], start + i, stems, prefixes));
       });
-      more.hidden = list.children.length >= results.length;
+      more.hidden = list.children.length >= results.found.length;
     });
   }
 
@@ -308,25 +493,31 @@
     }
     var started = performance.now();
     return loadManifest().then(function () {
-      return partsFor(neededBuckets(text));
-    }).then(function (parts) {
+      return loadBuckets(neededBuckets(text));
+    }).then(function (loaded) {
       if (mine !== sequence) return;
-      var loaded = performance.now(), index = buildIndex(parts, wantedTerms(text)), built = performance.now();
-      shown = search(index, text);
+      var ranking = performance.now();
+      shown = rank(text, loaded);
+      var ranked = performance.now();
       list.replaceChildren(); active = -1; box.removeAttribute("aria-activedescendant");
-      // timings for the benchmark: total, and the share of building the query's index from its parts
-      list.dataset.queryMs = String(Math.round(performance.now() - started));
-      list.dataset.buildMs = String(Math.round(built - loaded));
-      if (!shown.length) {
+      // timings for the benchmark: from typing to results on the page, and the share of ranking them
+      var timed = function () {
+        list.dataset.rankMs = String(Math.round(ranked - ranking));
+        list.dataset.queryMs = String(Math.round(performance.now() - started));
+      };
+      var count = shown.found.length;
+      if (!count) {
         var meaningful = parse(text).some(function (w) { return clauses(w, []).length; });
         more.hidden = true;
         say(meaningful ? "No results for “" + text.trim() + "”." :
           "“" + text.trim() + "” is too common to search for: add another word.");
+        timed();
         return;
       }
       return showPage(shown, text, mine).then(function () {
         if (mine !== sequence) return;
-        say(shown.length + (shown.length === 1 ? " result" : " results") + " for “" + text.trim() + "”.");
+        say(count + (count === 1 ? " result" : " results") + " for “" + text.trim() + "”.");
+        timed();
       });
     }).catch(function (error) {
       if (mine !== sequence) return;
@@ -338,10 +529,21 @@
 
   function loadManifest() {
     return manifest ? Promise.resolve(manifest) : getJSON("search/manifest.json").then(function (m) {
+      bucketNames = new Set(m.buckets);
+      sortedBuckets = m.buckets.slice().sort(); // JS string order, for lowerBound
+      bucketNumber = new Map(m.buckets.map(function (name, i) { return [name, i]; }));
       manifest = m;
       return m;
     });
   }
+
+  // The full ranking of a query as [document number, score] pairs: tests hold it to one Lunr index's answer.
+  window.digestSearch.rank = function (text) {
+    return loadManifest().then(function () { return loadBuckets(neededBuckets(text)); }).then(function (loaded) {
+      var ranked = rank(text, loaded);
+      return first(ranked, Infinity).map(function (doc) { return [doc, ranked.scores[doc]]; });
+    });
+  };
 
   box.addEventListener("input", function () {
     clearTimeout(timer);

@@ -240,7 +240,7 @@ def _render(
     clock.lap("render pages")
     generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
     clock.lap("bibtex")
-    generated.update(search_files(site, folder.cache / "search"))
+    generated.update(search_files(site, folder.cache / "search", texts))
     clock.lap("search index")
     for name, data in generated.items():
         outputs.manifest[name] = fingerprint(data)

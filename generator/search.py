@@ -51,10 +51,12 @@ def period_of(paper: Paper) -> str:
     return f"{paper.date.year}q{(paper.date.month - 1) // 3 + 1}"
 
 
-def search_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
-    """Every file of site/search/: manifest, term parts per period, document store blocks."""
+def search_files(site: Site, cache: Path | None = None, texts: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """Every file of site/search/: manifest, term parts per period, document store blocks.
+
+    ``texts`` (abstract -> plain text, as the pages' renderer made them) spares rendering abstracts again."""
     with _without_gc():
-        return _search_files(site, cache)
+        return _search_files(site, cache, texts or {})
 
 
 @contextlib.contextmanager
@@ -70,7 +72,7 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _search_files(site: Site, cache: Path | None) -> dict[str, bytes]:
+def _search_files(site: Site, cache: Path | None, texts: Mapping[str, str]) -> dict[str, bytes]:
     papers = ordered_papers(site)
     store = Store(cache)
     periods = [store.period(name, days) for name, days in _periods(papers).items()]
@@ -81,7 +83,7 @@ def _search_files(site: Site, cache: Path | None) -> dict[str, bytes]:
         for bucket, data in period_parts.items():
             files[part_file(name, bucket)] = data
     for start in range(0, len(papers), STORE_BLOCK):
-        block = [_stored(paper) for paper in papers[start : start + STORE_BLOCK]]
+        block = [_stored(paper, texts) for paper in papers[start : start + STORE_BLOCK]]
         files[f"{ROOT}docs/{start // STORE_BLOCK}.json"] = _json(block)
     store.forget_unused()
     return files
@@ -153,13 +155,20 @@ def _manifest(
     }
 
 
-def _stored(paper: Paper) -> list[str]:
+def _stored(paper: Paper, texts: Mapping[str, str]) -> list[str]:
     """What a result shows: [page path, title, ISO date, authors, snippet]."""
-    return [paper_path(paper.slug), paper.title, paper.date.isoformat(), ", ".join(paper.authors), snippet(paper)]
+    return [
+        paper_path(paper.slug),
+        paper.title,
+        paper.date.isoformat(),
+        ", ".join(paper.authors),
+        snippet(paper, texts),
+    ]
 
 
-def snippet(paper: Paper) -> str:
-    return shorten(plain(paper.abstract), SNIPPET_CHARS)
+def snippet(paper: Paper, texts: Mapping[str, str] | None = None) -> str:
+    text = texts.get(paper.abstract) if texts else None
+    return shorten(plain(paper.abstract) if text is None else text, SNIPPET_CHARS)
 
 
 def _periods(papers: Sequence[Paper]) -> dict[str, list[Day]]:

@@ -229,7 +229,8 @@ def _render(
     report.pages = len(pages)
     clock.lap("plan")
     outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
-    stale = [page for page in pages if not _reuse(folder, previous, outputs, page.file)]
+    output, old_files = str(folder.output), previous.get("files", {})
+    stale = [page for page in pages if not _reuse(output, old_files, outputs, page.file)]
     text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
     texts = text_cache.texts(site.papers.values())
     renderer = Renderer(theme, config, texts, folder.cache / "templates")
@@ -244,24 +245,24 @@ def _render(
     clock.lap("search index")
     for name, data in generated.items():
         outputs.manifest[name] = fingerprint(data)
-        if not _reuse(folder, previous, outputs, name):
+        if not _reuse(output, old_files, outputs, name):
             outputs.files[name] = data
             report.rendered += 1
     return outputs
 
 
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
-    """Whether site/ still holds what the previous build wrote. Checked by its home page, not file by file:
-    a stat per file costs more than an incremental build, and site/ is output, not to be edited by hand."""
+    """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
+    looked for again before it is kept, see _reuse)."""
     return bool(previous.get("files")) and (folder.output / "index.html").is_file()
 
 
-def _reuse(folder: SiteFolder, previous: dict[str, Any], outputs: _Outputs, name: str) -> bool:
-    """True (and the file kept) when the previous build wrote ``name`` from the same inputs."""
-    if previous.get("files", {}).get(name) != outputs.manifest[name]:
+def _reuse(output: str, old_files: dict[str, str], outputs: _Outputs, name: str) -> bool:
+    """True (and the file kept) when the previous build wrote ``name`` (in ``output``) from the same inputs."""
+    if old_files.get(name) != outputs.manifest[name]:
         return False
     # Strings, not Paths: this runs for every file of the site, and making Paths costs more than the stat.
-    old = os.path.join(folder.output, name)  # noqa: PTH118
+    old = os.path.join(output, name)  # noqa: PTH118
     if not os.path.isfile(old):  # noqa: PTH113
         return False
     outputs.files[name] = Reuse(old)

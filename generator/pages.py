@@ -102,6 +102,10 @@ class Tags:
     counts: dict[str, int]
 
     def of(self, paper: Paper) -> tuple[Tag, ...]:
+        if not paper.tags:
+            return ()
+        if len(paper.tags) == 1:
+            return (self.by_slug[self.slug_of[paper.tags[0]]],)
         return tuple(self.by_slug[s] for s in sorted({self.slug_of[name] for name in paper.tags}))
 
 
@@ -247,8 +251,11 @@ def _stable(value: Any, out: list[str]) -> None:
         out.append(value)
     elif kind is tuple or kind is list:
         out.append(f"[{len(value)}")
-        for item in value:
-            _stable(item, out)
+        for item in value:  # lists of papers are most of what pages hold: no call for each
+            if type(item) is Paper:
+                out.append(item.fingerprint)
+            else:
+                _stable(item, out)
     elif kind is dt.date or kind is int or value is None or kind is bool:
         out.append(repr(value))
     elif kind is dict or isinstance(value, Mapping):

@@ -89,6 +89,7 @@ def _author_slug(name: str) -> str:
     return make_slug(name)  # an author is on many pages, and slugify is slow
 
 
+@functools.lru_cache(maxsize=10_000)  # listings show the same few dates hundreds of times
 def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 

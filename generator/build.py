@@ -22,6 +22,7 @@ from generator import bibtex
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
+from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.model import Digest, DigestFile, Paper
 from generator.output import Reuse, Source, write_site, write_text_atomically
@@ -88,7 +89,7 @@ def today_in(config: SiteConfig) -> dt.date:
 
 def build(folder: SiteFolder, config: SiteConfig, progress: Progress | None = None) -> BuildReport:
     """Convert new or changed digests, then render the whole site into site/."""
-    with _locked(folder):
+    with _locked(folder), gc_paused():
         record = read_record(folder.content / RECORD_NAME)
         changed = [p for p in digest_files(folder.digests) if _recorded(folder, record, p).sha256 != file_hash(p)]
         dates = {p: _recorded(folder, record, p).date for p in changed}
@@ -101,7 +102,7 @@ def import_digests(
     """Convert the named digest files into content/ (the site is not rendered); ``fmt`` skips detection.
 
     Without ``date``, a file imported before with ``--date`` keeps that date."""
-    with _locked(folder):
+    with _locked(folder), gc_paused():
         record = read_record(folder.content / RECORD_NAME)
         dates = {p: date or _recorded(folder, record, p).date for p in paths}
         return _run(folder, config, dates, record, render=False, progress=None, fmt=fmt)

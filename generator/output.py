@@ -65,22 +65,25 @@ def _swap_in(out_dir: Path, files: Mapping[str, Source]) -> None:
         if leftover.exists():
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
-    made: set[Path] = {staging}
+    # Strings and os calls, not Paths: a cold build writes tens of thousands of files here.
+    root = str(staging)
+    made: set[str] = {""}
     for name in sorted(files):
-        target = staging / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        _place(files[name], target)
+        folder = name.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{root}/{folder}", exist_ok=True)  # noqa: PTH103 (strings, see above)
+            made.add(folder)
+        _place(files[name], f"{root}/{name}")
     if out_dir.exists():
         out_dir.rename(retired)
     staging.rename(out_dir)
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _place(source: Source, target: Path) -> None:
+def _place(source: Source, target: Path | str) -> None:
     if isinstance(source, bytes):
-        target.write_bytes(source)
+        with open(target, "wb") as file:  # noqa: PTH123 (a string path, see _swap_in)
+            file.write(source)
     elif isinstance(source, Reuse):
         try:
             os.link(source.path, target)

@@ -21,15 +21,14 @@ Analysis is cached by day, and each period's parts by its content and the bucket
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.gcpause import gc_paused
 from generator.markdown import plain, shorten
 from generator.model import Paper, Site
 from generator.search_store import FIELDS, FORMAT, Day, Store, Summary, bucket_of
@@ -55,21 +54,8 @@ def search_files(site: Site, cache: Path | None = None, texts: Mapping[str, str]
     """Every file of site/search/: manifest, term parts per period, document store blocks.
 
     ``texts`` (abstract -> plain text, as the pages' renderer made them) spares rendering abstracts again."""
-    with _without_gc():
+    with gc_paused():
         return _search_files(site, cache, texts or {})
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """The analysis makes millions of small lists and no cycles: the cyclic collector scanning them again and
-    again would take a third of the build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _search_files(site: Site, cache: Path | None, texts: Mapping[str, str]) -> dict[str, bytes]:

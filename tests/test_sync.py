@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 from pathlib import Path
 
 from generator.content import load_content, parse_paper, with_writes
 from generator.digests import read_digest
 from generator.model import DigestFile, Entry
 from generator.slugs import is_valid_slug, make_slug
-from generator.sync import sync
+from generator.sync import TagRules, sync
 
 DAY1 = dt.date(2025, 5, 29)
 DAY2 = dt.date(2025, 5, 30)
@@ -125,3 +127,43 @@ def test_new_papers_are_built_exactly_as_parsing_their_files_would(tmp_path: Pat
     assert len(result.papers) > 50 and any(paper.extra for paper in result.papers.values())
     for path, paper in result.papers.items():
         assert paper == parse_paper(path, result.writes[path].encode("utf-8"))
+
+
+def test_tag_rules_find_exactly_what_a_whole_word_search_finds() -> None:
+    """The first-word shortcut must never miss a phrase, whatever the case, punctuation or script."""
+    rng = random.Random(5)
+    vocabulary = [
+        "RL",
+        "rl",
+        "Chain-of-Thought",
+        "chain",
+        "of",
+        "thought",
+        "C++",
+        "c",
+        "Straße",
+        "ÉCOLE",
+        "école",
+        "LLM",
+        "llms",
+        "#rl",
+        "x_y",
+        "model",
+        "language",
+        "Language Model",
+        "κ-means",
+        "ζ",
+        "2024",
+        "-",
+    ]
+    glue = [" ", "  ", "-", ", ", ".", "\n", "(", ")", "_", "/", "#", ""]
+    phrases = ["rl", "chain-of-thought", "c++", "école", "language model", "model", "#rl", "x_y", "κ-means", "-"]
+    rules = TagRules({f"t{n}": (phrase,) for n, phrase in enumerate(phrases)})
+    for _ in range(3_000):
+        text = "".join(rng.choice(vocabulary) + rng.choice(glue) for _ in range(rng.randint(1, 12)))
+        expected = {
+            f"t{n}"
+            for n, phrase in enumerate(phrases)
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", f"T\n{text}", re.I)
+        }
+        assert rules.match(Entry("T", text)) == expected, text

@@ -25,7 +25,7 @@ from generator.digests import read_digest
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.model import Digest, DigestFile, Paper
-from generator.output import Reuse, Source, write_site, write_text_atomically
+from generator.output import SWAP_FROM, Reuse, Source, Staged, staging_folder, write_site, write_text_atomically
 from generator.pages import build_site, papers_shown, plan
 from generator.render import TextCache, render_pages
 from generator.sync import sync
@@ -159,7 +159,7 @@ def _run(
     report.content_written = len(synced.writes)
     clock.lap("write content")
     if outputs is not None and not report.up_to_date:
-        write_site(folder.output, outputs.files, outputs.previous)
+        write_site(folder.output, outputs.files, outputs.previous, outputs.staged)
         manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
         write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(manifest, indent=0, sort_keys=True))
         clock.lap("write site")
@@ -179,7 +179,7 @@ def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Impor
     return Imported(file_hash(digest.path), dates.get(digest.path))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Outputs:
     """The files of the new site/, the fingerprint of each, and of all inputs, for the next build."""
 
@@ -187,6 +187,7 @@ class _Outputs:
     manifest: dict[str, str]
     inputs: str
     previous: tuple[str, ...] = ()  # the files the previous build wrote
+    staged: bool = False  # rendered pages are in the staging folder already (see output.staging_folder)
 
 
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
@@ -235,9 +236,14 @@ def _render(
     text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
     texts = text_cache.texts(site.papers.values())
     renderer = Renderer(theme, config, texts, folder.cache / "templates")
-    rendered = render_pages(renderer, papers_shown(stale), stale, progress)
+    # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
+    staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(pages) else None
+    rendered = render_pages(renderer, papers_shown(stale), stale, progress, str(staging) if staging else None)
     text_cache.save(site.papers.values(), texts)
-    outputs.files.update((page.file, data) for page, data in zip(stale, rendered, strict=True))
+    outputs.files.update(
+        (page.file, Staged() if data is None else data) for page, data in zip(stale, rendered, strict=True)
+    )
+    outputs.staged = staging is not None
     report.rendered += len(stale)
     clock.lap("render pages")
     generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}

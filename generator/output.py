@@ -24,20 +24,38 @@ class Reuse:
     path: str
 
 
-Source = bytes | Path | Reuse  # rendered bytes, a file to copy (static), or an unchanged file to keep
+@dataclass(frozen=True)
+class Staged:
+    """A file already written into the staging folder (see :func:`staging_folder`) by whoever made it."""
+
+
+Source = bytes | Path | Reuse | Staged  # rendered bytes, a file to copy (static), an unchanged file to keep
 
 
 # Above this share of changed files, a fresh folder swapped in whole is cheaper than replacing in place.
 SWAP_FROM = 0.25
 
 
-def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = ()) -> None:
-    """Make ``out_dir`` hold exactly ``files`` (site path -> source); ``previous`` names what it holds now."""
+def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = (), staged: bool = False) -> None:
+    """Make ``out_dir`` hold exactly ``files`` (site path -> source); ``previous`` names what it holds now.
+
+    ``staged``: the staging folder was made by :func:`staging_folder` and holds the files marked Staged."""
     changed = sum(1 for source in files.values() if not isinstance(source, Reuse))
-    if out_dir.is_dir() and changed <= SWAP_FROM * len(files):
+    if not staged and out_dir.is_dir() and changed <= SWAP_FROM * len(files):
         _update_in_place(out_dir, files, set(previous) - set(files))
     else:
-        _swap_in(out_dir, files)
+        _swap_in(out_dir, files, staging_folder(out_dir, fresh=not staged))
+
+
+def staging_folder(out_dir: Path, fresh: bool = True) -> Path:
+    """The folder a new site is written into before it replaces ``out_dir``; ``fresh`` empties it first."""
+    staging = out_dir.with_name(f".{out_dir.name}.new")
+    if fresh:
+        for leftover in (staging, out_dir.with_name(f".{out_dir.name}.old")):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        staging.mkdir(parents=True)
+    return staging
 
 
 def _update_in_place(out_dir: Path, files: Mapping[str, Source], stale: set[str]) -> None:
@@ -58,17 +76,14 @@ def _update_in_place(out_dir: Path, files: Mapping[str, Source], stale: set[str]
             parent.rmdir()
 
 
-def _swap_in(out_dir: Path, files: Mapping[str, Source]) -> None:
-    staging = out_dir.with_name(f".{out_dir.name}.new")
+def _swap_in(out_dir: Path, files: Mapping[str, Source], staging: Path) -> None:
     retired = out_dir.with_name(f".{out_dir.name}.old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
     # Strings and os calls, not Paths: a cold build writes tens of thousands of files here.
     root = str(staging)
     made: set[str] = {""}
     for name in sorted(files):
+        if isinstance(files[name], Staged):
+            continue
         folder = name.rpartition("/")[0]
         if folder not in made:
             os.makedirs(f"{root}/{folder}", exist_ok=True)  # noqa: PTH103 (strings, see above)
@@ -89,7 +104,7 @@ def _place(source: Source, target: Path | str) -> None:
             os.link(source.path, target)
         except OSError:  # links not allowed here: copy instead
             shutil.copyfile(source.path, target)
-    else:  # never link a theme's file: an edit in site/ must not reach the theme
+    elif isinstance(source, Path):  # never link a theme's file: an edit in site/ must not reach the theme
         shutil.copyfile(source, target)
 
 

@@ -25,7 +25,7 @@ from generator.theme import Renderer
 PARALLEL_FROM = 300
 
 # A worker's renderer and the work it inherited at fork; set once per worker process by _start.
-_worker: tuple[Renderer, Sequence[Paper], Sequence[Page]] | None = None
+_worker: tuple[Renderer, Sequence[Paper], Sequence[Page], str | None] | None = None
 
 
 def render_pages(
@@ -33,18 +33,27 @@ def render_pages(
     papers: Sequence[Paper],
     pages: Sequence[Page],
     progress: Callable[[str, int, int], None] | None = None,
-) -> list[bytes]:
-    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show."""
+    write_to: str | None = None,
+) -> list[bytes | None]:
+    """The bytes of each page, in order; ``papers`` are those whose abstracts the pages show.
+
+    With ``write_to`` (a fresh folder), each page is written there instead, by the process that rendered it,
+    and None is returned for it: sending a large site's pages back to one process to write would cost more than
+    writing them where they are made."""
     workers = _workers(len(pages))
     if workers < 2:
-        return [renderer.render(page) for page in pages]
+        return [_output(renderer.render(page), page, write_to) for page in pages]
     fork = multiprocessing.get_context("fork")
     parts = _chunks(len(papers), workers)
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=(renderer, papers, ())) as pool:
+    no_pages: Sequence[Page] = ()
+    prime_with = (renderer, papers, no_pages, None)
+    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=prime_with) as pool:
         for (start, stop), done in zip(parts, pool.map(_prime, parts), strict=True):
             renderer.adopt(papers[start:stop], *done)
-    rendered: list[bytes] = []
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=(renderer, (), pages)) as pool:
+    rendered: list[bytes | None] = []
+    no_papers: Sequence[Paper] = ()
+    render_with = (renderer, no_papers, pages, write_to)
+    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=render_with) as pool:
         for part in pool.map(_render, _chunks(len(pages), workers * 8)):
             rendered.extend(part)
             if progress:
@@ -98,20 +107,31 @@ def _chunks(total: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
-def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page]) -> None:
+def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page], write_to: str | None) -> None:
     global _worker
-    _worker = (renderer, papers, pages)
+    _worker = (renderer, papers, pages, write_to)
 
 
 def _prime(chunk: tuple[int, int]) -> tuple[list[Markup], list[str]]:
     assert _worker is not None
-    renderer, papers, _ = _worker
+    renderer, papers, _, _ = _worker
     part = papers[chunk[0] : chunk[1]]
     renderer.prime(part)
     return renderer.primed(part)
 
 
-def _render(chunk: tuple[int, int]) -> list[bytes]:
+def _render(chunk: tuple[int, int]) -> list[bytes | None]:
     assert _worker is not None
-    renderer, _, pages = _worker
-    return [renderer.render(page) for page in pages[chunk[0] : chunk[1]]]
+    renderer, _, pages, write_to = _worker
+    return [_output(renderer.render(page), page, write_to) for page in pages[chunk[0] : chunk[1]]]
+
+
+def _output(data: bytes, page: Page, write_to: str | None) -> bytes | None:
+    """``data``, or None once written into ``write_to`` (strings, not Paths: this runs for every page)."""
+    if write_to is None:
+        return data
+    target = f"{write_to}/{page.file}"
+    os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120
+    with open(target, "wb") as file:  # noqa: PTH123
+        file.write(data)
+    return None

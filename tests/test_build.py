@@ -261,3 +261,22 @@ def test_a_file_missing_from_site_is_written_again(seed_site: Path) -> None:
     )
     build_ok(seed_site)
     assert (seed_site / "site" / "static" / "style.css").is_file()
+
+
+def test_parallel_rendering_writes_the_same_site_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large builds render in forked workers that write pages straight into the new site/: same bytes."""
+    from bench.corpus import write_corpus
+    from generator import render
+    from generator.cli import main
+
+    sites, pages = {}, render.PARALLEL_FROM
+    for name, parallel_from in (("workers", render.PARALLEL_FROM), ("serial", 10**9)):
+        folder = tmp_path / name
+        write_corpus(folder, 420, per_day=60)
+        monkeypatch.setattr(render, "PARALLEL_FROM", parallel_from)
+        assert main(["-q", "-C", str(folder), "build"]) == 0
+        sites[name] = tree_bytes(folder / "site")
+    assert sum(name.endswith(".html") for name in sites["workers"]) > pages  # really rendered by workers
+    assert sites["workers"] == sites["serial"]

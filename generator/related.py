@@ -109,7 +109,7 @@ def _columns(texts: Iterable[str], columns: dict[str, int], grow: bool) -> tuple
                 seen[word] = -1
             else:
                 seen[word] = columns.setdefault(t, len(columns)) if grow else columns.get(t, -1)
-        flat.extend([seen[w] for w in words])
+        flat.extend(map(seen.__getitem__, words))
         lengths.append(len(words))
     return flat, lengths
 

@@ -120,7 +120,8 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
         for path, stat in _markdown_files(content_dir / kind):
             item = cache.get(path, stat)
             if item is None:
-                item = parse(Path(path), Path(path).read_bytes())
+                file = Path(path)
+                item = parse(file, file.read_bytes())
                 cache.put(item)
             seen.add(path)
             if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)

@@ -166,11 +166,6 @@ def shorten(flat: str, limit: int) -> str:
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:
-    """HTML for ``text`` with the given parser."""
-    return str(md.render(text, {"docId": doc_id} if doc_id else {}))
-
-
 # Spans kept verbatim: bare URLs (linkify reads them raw) and math as the dollarmath plugin above reads it
 # (no space inside the delimiters, no digit after).
 _VERBATIM = re.compile(

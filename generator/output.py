@@ -1,7 +1,8 @@
 """Write the built site/ once every page has been rendered, so a failed build leaves the last good one as it was.
 
 When most files change (or there is no site/ yet), the new site is written into a fresh folder beside site/
-and swapped in whole, unchanged files hard-linked from the old one. When few change (a new day in a large
+(the render workers write their pages there themselves) and swapped in whole, unchanged files hard-linked from
+the old one. When few change (a new day in a large
 archive), only those files are replaced, each atomically, and files that no longer belong are removed:
 re-linking tens of thousands of unchanged files would cost more than the whole incremental build.
 """

@@ -6,12 +6,17 @@ import random
 
 import pytest
 from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 
 from bench.corpus import paper as bench_paper
-from generator.markdown import Markdown, escape_text, make_renderer, plain_text, render_markdown
+from generator.markdown import Markdown, escape_text, make_renderer, plain_text
 from tests.test_read_text import seed_blocks
 
 MD = make_renderer()
+
+
+def render_markdown(md: MarkdownIt, text: str, doc_id: str = "") -> str:
+    return str(md.render(text, {"docId": doc_id} if doc_id else {}))
 
 
 def rendered_text(source: str) -> str:

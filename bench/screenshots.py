@@ -1,6 +1,6 @@
 """Screenshots of a built site in headless Chromium: phone (390x844) and desktop (1280x900), light and dark.
 
-    python bench/screenshots.py SITE_DIR OUT_DIR PATH [PATH ...]
+    python -m bench.screenshots SITE_DIR OUT_DIR PATH [PATH ...]
 
 Serves SITE_DIR on 127.0.0.1 with Python's http.server for the duration, and writes
 OUT_DIR/<name>-<phone|desktop>-<light|dark>.png for each site PATH (e.g. ``papers/x/``); ``--keys`` presses
@@ -10,30 +10,13 @@ keys first (to show keyboard triage).
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, static_server
+
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:
@@ -46,32 +29,21 @@ def main() -> None:
     parser.add_argument("--suffix", default="", help="added to file names, e.g. '-triage'")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(args.site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for device, (width, height) in VIEWPORTS.items():
-                for scheme in ("light", "dark"):
-                    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-                    page = context.new_page()
-                    for path in args.paths:
-                        page.goto(f"http://127.0.0.1:{port}/{path}")
-                        for key in args.keys.split():
-                            page.keyboard.press(key)
-                        page.wait_for_timeout(400 if args.keys else 0)  # smooth scrolling settles
-                        name = (path.strip("/").replace("/", "_") or "home") + args.suffix
-                        page.screenshot(path=str(args.out / f"{name}-{device}-{scheme}.png"), full_page=args.full_page)
-                    context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+    with static_server(args.site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for device, (width, height) in VIEWPORTS.items():
+            for scheme in ("light", "dark"):
+                context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+                page = context.new_page()
+                for path in args.paths:
+                    page.goto(f"{url}/{path}")
+                    for key in args.keys.split():
+                        page.keyboard.press(key)
+                    page.wait_for_timeout(400 if args.keys else 0)  # smooth scrolling settles
+                    name = (path.strip("/").replace("/", "_") or "home") + args.suffix
+                    page.screenshot(path=str(args.out / f"{name}-{device}-{scheme}.png"), full_page=args.full_page)
+                context.close()
+        browser.close()
 
 
 if __name__ == "__main__":

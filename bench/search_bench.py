@@ -17,15 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, static_server
 from bench.synthetic import papers as synthetic_papers
 from generator.config import SiteConfig
 from generator.model import Site
@@ -36,8 +34,6 @@ from generator.theme import Renderer, find_theme, static_files
 
 QUERIES = ("language model", "reinforcement learning policy", "papyr", "sudoku", "diffusion video generation")
 PAGE = 20  # results search.js shows first
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 def gz(data: bytes) -> int:
@@ -101,34 +97,21 @@ def browser_times(site_dir: Path) -> dict[str, tuple[int, tuple[int, int], tuple
     trailing space and as typed."""
     from playwright.sync_api import sync_playwright
 
-    server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        port = re.search(r"port (\d+)", server.stdout.readline())
-        assert port
-        times = {}
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port[1]}/search/")
-            for query in QUERIES:
-                # Each text differs from the one before, so each is a new query. The first fetches the parts;
-                # the second fetches nothing but the result-store blocks of its own first page; the last two
-                # are timed with everything loaded.
-                cold = _timed(page, query)[0]
-                _timed(page, query + " ")
-                typed = _timed(page, query)
-                times[query] = (cold, _timed(page, query + " "), typed)
-            browser.close()
-        return times
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    times = {}
+    with static_server(site_dir) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{url}/search/")
+        for query in QUERIES:
+            # Each text differs from the one before, so each is a new query. The first fetches the parts;
+            # the second fetches nothing but the result-store blocks of its own first page; the last two
+            # are timed with everything loaded.
+            cold = _timed(page, query)[0]
+            _timed(page, query + " ")
+            typed = _timed(page, query)
+            times[query] = (cold, _timed(page, query + " "), typed)
+        browser.close()
+    return times
 
 
 def _timed(page: object, text: str) -> tuple[int, int]:

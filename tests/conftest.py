@@ -12,6 +12,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from bench.browser import CHROMIUM
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = REPO / "digests" / "2025-05-29.txt"
@@ -89,18 +91,6 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
             if target is not None and not target.is_file():
                 broken.append(f"{page.relative_to(site)} -> {link}")
     return broken
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",  # this machine's closed network refuses Chromium's own requests
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def require_chromium(module: bool = False) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import sync_playwright
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, static_server
 from bench.search_bench import add_search_page
 from bench.synthetic import papers as synthetic_papers
 from generator.content import load_content
@@ -24,7 +23,7 @@ from generator.pages import build_site
 from generator.search import ordered_papers, search_files
 from generator.search_query import reference_index, search
 from generator.search_text import terms, words
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SEED, build_ok, make_site, require_chromium
+from tests.conftest import SEED, build_ok, make_site, require_chromium
 
 require_chromium(module=True)
 
@@ -41,35 +40,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return sites
 
 
-def serve(directory: Path) -> Iterator[str]:
-    """A real http.server process on a free port; yields its root URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(directory)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        match = re.search(r"port (\d+)", line)
-        assert match, line
-        yield f"http://127.0.0.1:{match[1]}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def root_url(built: dict[str, Path]) -> Iterator[str]:
-    yield from serve(built["/"] / "site")
+    with static_server(built["/"] / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def sub_url(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     holder = tmp_path_factory.mktemp("holder")
     shutil.copytree(built["/digest/"] / "site", holder / "digest")
-    yield from serve(holder)
+    with static_server(holder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +185,7 @@ def test_rankings_equal_one_lunr_index_over_a_synthetic_archive(browser: Any, tm
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for url in serve(site_dir):
+    with static_server(site_dir) as url:
         page.goto(f"{url}/search/")
         page.wait_for_function("window.digestSearch !== undefined")
         counts = []
@@ -293,7 +275,7 @@ def test_non_ascii_words_fold_and_load_from_hex_named_parts(browser: Any, tmp_pa
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
-    for url in serve(folder / "site"):
+    with static_server(folder / "site") as url:
         for query, slug_part in (("ΛΟΓΟΣ", "greek"), ("logos", None), ("godel cafe", "greek"), ("ωmeg", "strasse")):
             page.goto(f"{url}/search/?q={query}")
             page.wait_for_function("document.getElementById('search-status').textContent.includes('for')")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, SEED, make_site, require_chromium
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import REPO, SEED, make_site, require_chromium
 
 TAID = "taid-temporally-adaptive-interpolated-distillation-for-efficient-knowledge"
 PAPER_URL = f"/papers/{TAID}/"

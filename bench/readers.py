@@ -32,26 +32,31 @@ def hf_digest(count: int) -> str:
     return json.dumps(out)
 
 
+def _repeated(fixture: str, tag: str, tail: str, count: int, changes: tuple[tuple[str, str], ...]) -> str:
+    """The fixture feed with its first ``tag`` element repeated ``count`` times, each made a new paper by
+    ``changes`` (old text, new text with ``{n}``)."""
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    head, _, rest = text.partition(f"<{tag}>")
+    element, _, _ = rest.partition(f"</{tag}>")
+
+    def numbered(n: int) -> str:
+        out = element
+        for old, new in changes:
+            out = out.replace(old, new.format(n=n))
+        return f"<{tag}>{out}</{tag}>"
+
+    return head + "".join(numbered(n) for n in range(count)) + tail
+
+
 def atom_digest(count: int) -> str:
-    text = (FIXTURES / "arxiv/cs.CL.xml").read_text(encoding="utf-8")
-    head, _, rest = text.partition("<entry>")
-    entry, _, _ = rest.partition("</entry>")
-    entries = (
-        "<entry>" + entry.replace("2501.16937", f"2505.{n:05d}").replace("TAID:", f"TAID {n}:") + "</entry>"
-        for n in range(count)
+    return _repeated(
+        "arxiv/cs.CL.xml", "entry", "</feed>\n", count, (("2501.16937", "2505.{n:05d}"), ("TAID:", "TAID {n}:"))
     )
-    return head + "".join(entries) + "</feed>\n"
 
 
 def rss_digest(count: int) -> str:
-    text = (FIXTURES / "rss/cs.CL.xml").read_text(encoding="utf-8")
-    head, _, rest = text.partition("<item>")
-    item, _, _ = rest.partition("</item>")
-    items = (
-        "<item>" + item.replace("2505.23333", f"2505.{n:05d}").replace("Only", f"Only {n}") + "</item>"
-        for n in range(count)
-    )
-    return head + "".join(items) + "</channel></rss>\n"
+    changes = (("2505.23333", "2505.{n:05d}"), ("Only", "Only {n}"))
+    return _repeated("rss/cs.CL.xml", "item", "</channel></rss>\n", count, changes)
 
 
 def list_digest(count: int) -> str:

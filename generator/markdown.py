@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,16 +107,18 @@ class Markdown:
             links = self._links(paragraph) if "://" in paragraph else []
             if links is None:
                 return None
-            masked, last = [], 0
-            for link in links:
-                masked.append(paragraph[last : link.start] + "u")
-                last = link.end
-            masked.append(paragraph[last:])
-            if _NOT_PROSE.search(_ESCAPED.sub("a", "".join(masked))):
+            gaps = _between(paragraph, links)
+            if _NOT_PROSE.search(_ESCAPED.sub("a", "u".join(gaps))):  # "u": a link, as far as prose is concerned
                 return None
-            html.append(f"<p>{self._inline(paragraph, links, escapeHtml)}</p>\n")
-            text.append(self._inline(paragraph, links, str, plain=True))
-        return "".join(html), " ".join(" ".join(text).split())
+            words = [_ESCAPED.sub(r"\1", gap) for gap in gaps]  # each gap is rendered once, for HTML and text
+            html.append(f"<p>{escapeHtml(words[0])}")
+            text.append(words[0])
+            for link, word in zip(links, words[1:], strict=True):
+                html.append(f'<a href="{escapeHtml(link.href)}">{escapeHtml(link.text)}</a>{escapeHtml(word)}')
+                text.append(link.text + word)
+            html.append("</p>\n")
+            text.append(" ")
+        return "".join(html), " ".join("".join(text).split())
 
     def _links(self, paragraph: str) -> list[_Link] | None:
         """The links markdown-it's linkify rule makes of ``paragraph``'s URLs; None when unsure."""
@@ -138,15 +140,11 @@ class Markdown:
             links.append(_Link(start, start + len(url), href, self._with_links.normalizeLinkText(url)))
         return links if len(links) == paragraph.count("://") else None
 
-    @staticmethod
-    def _inline(paragraph: str, links: list[_Link], escape: Callable[[str], str], plain: bool = False) -> str:
-        out, last = [], 0
-        for link in links:
-            out.append(escape(_ESCAPED.sub(r"\1", paragraph[last : link.start])))
-            out.append(link.text if plain else f'<a href="{escapeHtml(link.href)}">{escapeHtml(link.text)}</a>')
-            last = link.end
-        out.append(escape(_ESCAPED.sub(r"\1", paragraph[last:])))
-        return "".join(out)
+
+def _between(paragraph: str, links: Sequence[_Link]) -> list[str]:
+    """The text before, between and after ``links`` (one more piece than links)."""
+    starts, ends = [0, *(link.end for link in links)], [*(link.start for link in links), len(paragraph)]
+    return [paragraph[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 @functools.cache

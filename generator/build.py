@@ -159,7 +159,7 @@ def _run(
     report.content_written = len(synced.writes)
     clock.lap("write content")
     if outputs is not None and not report.up_to_date:
-        write_site(folder.output, outputs.files, outputs.previous, outputs.staged)
+        write_site(folder.output, outputs.files, outputs.previous)
         manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
         write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(manifest, indent=0, sort_keys=True))
         clock.lap("write site")
@@ -179,7 +179,7 @@ def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Impor
     return Imported(file_hash(digest.path), dates.get(digest.path))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Outputs:
     """The files of the new site/, the fingerprint of each, and of all inputs, for the next build."""
 
@@ -187,7 +187,6 @@ class _Outputs:
     manifest: dict[str, str]
     inputs: str
     previous: tuple[str, ...] = ()  # the files the previous build wrote
-    staged: bool = False  # rendered pages are in the staging folder already (see output.staging_folder)
 
 
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
@@ -243,7 +242,6 @@ def _render(
     outputs.files.update(
         (page.file, Staged() if data is None else data) for page, data in zip(stale, rendered, strict=True)
     )
-    outputs.staged = staging is not None
     report.rendered += len(stale)
     clock.lap("render pages")
     generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}

@@ -37,11 +37,12 @@ Source = bytes | Path | Reuse | Staged  # rendered bytes, a file to copy (static
 SWAP_FROM = 0.25
 
 
-def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = (), staged: bool = False) -> None:
+def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = ()) -> None:
     """Make ``out_dir`` hold exactly ``files`` (site path -> source); ``previous`` names what it holds now.
 
-    ``staged``: the staging folder was made by :func:`staging_folder` and holds the files marked Staged."""
+    Files marked Staged are in the folder :func:`staging_folder` made already, so that folder is swapped in."""
     changed = sum(1 for source in files.values() if not isinstance(source, Reuse))
+    staged = any(isinstance(source, Staged) for source in files.values())
     if not staged and out_dir.is_dir() and changed <= SWAP_FROM * len(files):
         _update_in_place(out_dir, files, set(previous) - set(files))
     else:

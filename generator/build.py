@@ -238,7 +238,7 @@ def _render(
     # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
     staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(pages) else None
     rendered = render_pages(renderer, papers_shown(stale), stale, progress, str(staging) if staging else None)
-    text_cache.save(site.papers.values(), texts)
+    text_cache.save(texts)
     outputs.files.update(
         (page.file, Staged() if data is None else data) for page, data in zip(stale, rendered, strict=True)
     )

@@ -6,7 +6,6 @@ cores both steps are split between forked workers, which inherit the pages inste
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import pickle
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from generator.content import fingerprint
 from generator.model import Paper
 from generator.pages import Page
 from generator.theme import Renderer
@@ -77,22 +77,19 @@ class TextCache:
             saved_version, self.saved = None, {}
         if saved_version != version or not isinstance(self.saved, dict):
             self.saved = {}
+        self._keys: dict[str, str] = {}  # abstract -> its key, for the papers of this build
 
     def texts(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Abstract -> text for the papers whose text is known."""
-        known = ((p.abstract, self.saved.get(_key(p.abstract))) for p in papers)
-        return {abstract: text for abstract, text in known if text is not None}
+        self._keys = {p.abstract: fingerprint(p.abstract.encode("utf-8")) for p in papers}
+        return {abstract: self.saved[key] for abstract, key in self._keys.items() if key in self.saved}
 
-    def save(self, papers: Iterable[Paper], texts: Mapping[str, str]) -> None:
-        """Keep the texts of ``papers`` (those of papers gone are dropped)."""
-        kept = {_key(p.abstract): texts[p.abstract] for p in papers if p.abstract in texts}
+    def save(self, texts: Mapping[str, str]) -> None:
+        """Keep the texts of the papers :meth:`texts` was asked about (those of papers gone are dropped)."""
+        kept = {key: texts[abstract] for abstract, key in self._keys.items() if abstract in texts}
         if kept != self.saved:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_bytes(pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _key(abstract: str) -> str:
-    return hashlib.sha1(abstract.encode("utf-8")).hexdigest()[:20]
 
 
 def _workers(pages: int) -> int:

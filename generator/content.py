@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.model import Digest, Paper
+from generator.output import write_bytes_atomically
 from generator.slugs import is_valid_slug
 from generator.yamltext import Document, decode_utf8, parse_document
 
@@ -104,7 +105,7 @@ class ParseCache:
         for name, entries in parts.items():
             path = self.folder / f"{name}.pickle"
             if entries:
-                path.write_bytes(pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+                write_bytes_atomically(path, pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
             else:
                 path.unlink(missing_ok=True)
         self._changed.clear()

@@ -112,7 +112,12 @@ def _place(source: Source, target: Path | str) -> None:
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Replace one file so that it is never seen half-written (content files, records)."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Replace one file so that it is never seen half-written (caches too: a build may be stopped any time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_bytes(data)
     temporary.replace(path)

@@ -32,6 +32,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from generator.model import Paper
+from generator.output import write_bytes_atomically
 
 TOP_K = 5
 MAX_DF = 0.1  # share of papers a term may appear in; more common terms are stop words of the field
@@ -154,7 +155,7 @@ def _count_matrix(flat: list[int], lengths: list[int], width: int) -> Matrix:
 
 
 def _weigh(counts: Matrix, idf: npt.NDArray[np.float32]) -> Matrix:
-    matrix = counts.tocsr(copy=True).astype(np.float32)
+    matrix = counts.tocsr().astype(np.float32)  # astype copies: the counts are left as they were
     matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1
@@ -164,14 +165,19 @@ def _weigh(counts: Matrix, idf: npt.NDArray[np.float32]) -> Matrix:
 
 
 def top_neighbours(
-    queries: Matrix, query_index: npt.NDArray[np.int64], rows: Matrix, k: int = TOP_K
+    queries: Matrix,
+    query_index: npt.NDArray[np.int64],
+    rows: Matrix,
+    k: int = TOP_K,
+    transposed: Matrix | None = None,
 ) -> list[list[tuple[int, float]]]:
     """For each query row, the ``k`` rows (by index) most similar to it, itself excluded; ties to the lower index.
+    ``transposed`` is ``rows.T`` as CSR, when the caller has made it already.
 
     Blocks of rows are independent, and scipy and numpy release the GIL in their loops, so threads share them out;
     results are gathered in block order, so the outcome does not depend on scheduling.
     """
-    transposed = rows.T.tocsr()
+    transposed = rows.T.tocsr() if transposed is None else transposed
 
     def block(start: int) -> list[list[tuple[int, float]]]:
         scores = (queries[start : start + BLOCK] @ transposed).toarray()
@@ -235,10 +241,11 @@ def _update(previous: State, slugs: tuple[str, ...], hashes: tuple[str, ...], te
     stale = [i for i in kept if any(n in gone for n, _ in previous.neighbours[slugs[i]])]
     fresh = np.array(sorted(added + stale), dtype=np.int64)
     neighbours = {slugs[i]: previous.neighbours[slugs[i]] for i in kept}
-    for i, pairs in zip(fresh.tolist(), top_neighbours(rows[fresh], fresh, rows), strict=True):
+    transposed = rows.T.tocsr()  # both the new lists and the offers to old ones read the columns
+    for i, pairs in zip(fresh.tolist(), top_neighbours(rows[fresh], fresh, rows, transposed=transposed), strict=True):
         neighbours[slugs[i]] = _named(slugs, pairs)
     if added:
-        _offer_new(rows, np.array(added, dtype=np.int64), set(stale), slugs, neighbours)
+        _offer_new(rows, transposed, np.array(added, dtype=np.int64), set(stale), slugs, neighbours)
     return State(previous.model, slugs, hashes, rows, neighbours)
 
 
@@ -257,14 +264,18 @@ def _assemble(
 
 
 def _offer_new(
-    rows: Matrix, added: npt.NDArray[np.int64], done: set[int], slugs: Sequence[str], neighbours: dict[str, Neighbours]
+    rows: Matrix,
+    transposed: Matrix,
+    added: npt.NDArray[np.int64],
+    done: set[int],
+    slugs: Sequence[str],
+    neighbours: dict[str, Neighbours],
 ) -> None:
     """Merge the new papers into the lists of the old ones they beat: one product, new x all, read by column."""
     # A new paper can enter an old list only with a score at least that list's k-th (0 when the list is short).
     kth = np.array([_kth_score(neighbours.get(s)) for s in slugs], dtype=np.float32)
     skip = np.zeros(len(slugs), dtype=bool)
     skip[list(set(added.tolist()) | done)] = True
-    transposed = rows.T.tocsr()
     for start in range(0, len(added), BLOCK):
         part = added[start : start + BLOCK]
         product = (rows[part] @ transposed).tocoo()
@@ -290,10 +301,7 @@ def load_state(path: Path) -> State | None:
 
 
 def save_state(path: Path, state: State) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(pickle.dumps((_CACHE_VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(path)
+    write_bytes_atomically(path, pickle.dumps((_CACHE_VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.content import fingerprint
 from generator.model import Paper
+from generator.output import write_bytes_atomically
 from generator.pages import Page
 from generator.theme import Renderer
 
@@ -88,8 +89,7 @@ class TextCache:
         """Keep the texts of the papers :meth:`texts` was asked about (those of papers gone are dropped)."""
         kept = {key: texts[abstract] for abstract, key in self._keys.items() if abstract in texts}
         if kept != self.saved:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_bytes(pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomically(self.path, pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _workers(pages: int) -> int:

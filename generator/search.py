@@ -22,7 +22,6 @@ Analysis is cached by day, and each period's parts by its content and the bucket
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 from generator.gcpause import gc_paused
 from generator.markdown import plain, shorten
 from generator.model import Paper, Site
-from generator.search_store import FIELDS, FORMAT, Day, Store, Summary, bucket_of
+from generator.search_store import FIELDS, FORMAT, Day, Store, Summary, bucket_of, compact_json
 from generator.urls import paper_path
 
 K1, B = 1.2, 0.75  # Lunr's BM25 defaults
@@ -64,13 +63,13 @@ def _search_files(site: Site, cache: Path | None, texts: Mapping[str, str]) -> d
     periods = [store.period(name, days) for name, days in _periods(papers).items()]
     buckets = _stable_buckets(periods, store)
     parts = {period.name: store.parts(period, buckets) for period in periods}
-    files = {f"{ROOT}manifest.json": _json(_manifest(papers, periods, buckets, parts))}
+    files = {f"{ROOT}manifest.json": compact_json(_manifest(papers, periods, buckets, parts))}
     for name, period_parts in parts.items():
         for bucket, data in period_parts.items():
             files[part_file(name, bucket)] = data
     for start in range(0, len(papers), STORE_BLOCK):
         block = [_stored(paper, texts) for paper in papers[start : start + STORE_BLOCK]]
-        files[f"{ROOT}docs/{start // STORE_BLOCK}.json"] = _json(block)
+        files[f"{ROOT}docs/{start // STORE_BLOCK}.json"] = compact_json(block)
     store.forget_unused()
     return files
 
@@ -166,7 +165,3 @@ def _periods(papers: Sequence[Paper]) -> dict[str, list[Day]]:
             days.append(Day(paper.date, number, []))
         days[-1].papers.append(paper)
     return periods
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

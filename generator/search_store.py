@@ -27,6 +27,7 @@ from lunr.builder import Builder
 from lunr.field_ref import FieldRef
 
 from generator.model import Paper
+from generator.output import write_bytes_atomically
 from generator.search_text import terms
 
 FORMAT = 3  # bump when the part format or the text pipeline changes: invalidates caches
@@ -189,10 +190,7 @@ class Store:
     def _put(self, entry: str, value: Any) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{entry}.tmp"
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(self.folder / f"{entry}.pickle")
+        write_bytes_atomically(self.folder / f"{entry}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(entry)
 
 
@@ -206,7 +204,7 @@ def _serialize(postings: Postings, names: frozenset[str]) -> dict[str, bytes]:
         bucket = bucket_of(term, names)
         assert bucket is not None, term  # every term's first letter has a bucket
         parts[bucket][term] = [_deltas(flat) if flat else flat for flat in postings[term]]
-    return {bucket: _json(part) for bucket, part in parts.items()}
+    return {bucket: compact_json(part) for bucket, part in parts.items()}
 
 
 def _deltas(flat: list[int]) -> list[int]:
@@ -216,5 +214,5 @@ def _deltas(flat: list[int]) -> list[int]:
     return out
 
 
-def _json(value: Any) -> bytes:
+def compact_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

@@ -168,6 +168,8 @@ def _run(
 
 def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str]) -> None:
     """The files just written are parsed already: cache them so the next build need not read them."""
+    if not writes:
+        return  # load_content saved the cache already
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
         if item.path in writes:

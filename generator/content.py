@@ -258,6 +258,8 @@ def _is_iso(text: str) -> bool:
 def with_writes(content: Content, writes: dict[Path, str], known: Mapping[Path, Paper] | None = None) -> Content:
     """``content`` as it will be once ``writes`` are made: the written files parsed again (or taken from
     ``known``, papers already built from the very text written), references checked."""
+    if not writes:
+        return content  # checked by load_content already
     papers = dict(content.papers)
     digests = dict(content.digests)
     for path, text in writes.items():

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.model import Paper, Site
-from generator.slugs import make_slug
+from generator.slugs import name_slug
 from generator.urls import output_file, tag_feed_path, tag_path
 
 FEED_SIZE = 50  # entries per feed: enough for a reader that polls daily to miss nothing after a quiet week
@@ -73,7 +73,7 @@ def publishing_pages(site: Site, config: SiteConfig, tags: Mapping[str, str], ht
     specs.append(("feed.xml", "feed.xml", _feed(config.title, "", newest)))
     by_tag: dict[str, list[Paper]] = defaultdict(list)
     for paper in newest:
-        for slug in sorted({make_slug(name) for name in paper.tags}):
+        for slug in sorted({name_slug(name) for name in paper.tags}):
             if len(by_tag[slug]) < FEED_SIZE:
                 by_tag[slug].append(paper)
     for slug, name in tags.items():

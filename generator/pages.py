@@ -18,7 +18,7 @@ from generator.config import SiteConfig
 from generator.content import Content
 from generator.feeds import publishing_pages
 from generator.model import Digest, Paper, Site
-from generator.slugs import make_slug
+from generator.slugs import name_slug
 from generator.urls import day_path, output_file, paper_path, tag_path
 from generator.views import author_pages, period_pages
 
@@ -115,7 +115,7 @@ def collect_tags(site: Site) -> Tags:
     counts: dict[str, int] = defaultdict(int)
     for paper in site.papers.values():
         for name in set(paper.tags):
-            slug = slug_of.get(name) or slug_of.setdefault(name, make_slug(name))
+            slug = slug_of.setdefault(name, name_slug(name))
             names[slug].add(name)
             counts[slug] += 1
     by_slug = {slug: Tag(slug, sorted(names[slug])[0]) for slug in sorted(names)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,12 @@ def make_slug(title: str, taken: set[str] | frozenset[str] = frozenset()) -> str
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@functools.lru_cache(maxsize=100_000)
+def name_slug(name: str) -> str:
+    """The slug of a tag or author name: remembered, as names recur on thousands of pages and slugify is slow."""
+    return make_slug(name)
 
 
 def title_key(title: str) -> str:

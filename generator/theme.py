@@ -25,7 +25,7 @@ from generator.markdown import Markdown, shorten
 from generator.mathml import inline_math, plain_math
 from generator.model import Paper
 from generator.pages import Page
-from generator.slugs import make_slug
+from generator.slugs import name_slug
 from generator.urls import Urls
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -84,11 +84,6 @@ def static_files(theme: Theme) -> Iterator[tuple[str, Path]]:
                 yield f"static/{path.relative_to(folder).as_posix()}", path
 
 
-@functools.lru_cache(maxsize=100_000)
-def _author_slug(name: str) -> str:
-    return make_slug(name)  # an author is on many pages, and slugify is slow
-
-
 @functools.lru_cache(maxsize=10_000)  # listings show the same few dates hundreds of times
 def long_date(date: dt.date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
@@ -126,7 +121,7 @@ class Renderer:
         self._text = {} if texts is None else texts
         self.env.filters.update(markdown=self.markdown, long_date=long_date, snippet=self.snippet)
         self.env.filters.update(xml_text=xml_text, scholarly_article=self.scholarly_article)  # feeds and JSON-LD
-        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=_author_slug)
+        self.env.filters.update(math=inline_math, plain_math=plain_math, author_slug=name_slug)
         self.env.globals.update(config=config, urls=Urls(config.base_path, config.absolute_base))
 
     def markdown(self, text: str, doc_id: str = "") -> Markup:

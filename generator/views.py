@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.model import Digest, Paper, Site
-from generator.slugs import make_slug
+from generator.slugs import name_slug
 from generator.urls import author_path, month_path, week_path
 
 PageSpec = tuple[str, str, Mapping[str, Any]]
@@ -67,7 +67,6 @@ class Listed:
 class Author:
     slug: str
     name: str
-    papers: tuple[Paper, ...]
 
 
 def upvotes(paper: Paper) -> int | None:
@@ -142,24 +141,26 @@ def _overlapping(period: Period, others: tuple[Period, ...]) -> tuple[Period, ..
     return tuple(o for o in others if dates & {d.date for d in o.days})
 
 
-def authors(site: Site) -> dict[str, Author]:
-    """Authors by slug (names that share a slug are one author, named by their first spelling)."""
+def authors(site: Site) -> list[tuple[Author, tuple[Paper, ...]]]:
+    """Each author with their papers, newest first, by slug (names that share a slug are one author, named by
+    their first spelling)."""
     papers: dict[str, list[Paper]] = defaultdict(list)
     names: dict[str, set[str]] = defaultdict(set)
     for paper in site.papers.values():
         for name in dict.fromkeys(paper.authors):
-            slug = make_slug(name)
+            slug = name_slug(name)
             if slug:
                 papers[slug].append(paper)
                 names[slug].add(name)
-    return {
-        slug: Author(
-            slug, sorted(names[slug])[0], tuple(sorted(papers[slug], key=lambda p: (p.date, p.slug), reverse=True))
+    return [
+        (
+            Author(slug, sorted(names[slug])[0]),
+            tuple(sorted(papers[slug], key=lambda p: (p.date, p.slug), reverse=True)),
         )
         for slug in sorted(papers)
-    }
+    ]
 
 
 def author_pages(site: Site) -> Iterator[PageSpec]:
-    for author in authors(site).values():
-        yield author_path(author.slug), "author.html", {"author": author, "papers": author.papers}
+    for author, papers in authors(site):
+        yield author_path(author.slug), "author.html", {"author": author, "papers": papers}

@@ -200,7 +200,7 @@ def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:
     body = escape_text(entry.abstract) if not doc.body.strip() and entry.abstract else None
     if not updates and body is None:
         return text
-    return patch_document(path, text, updates, body)
+    return patch_document(text, doc, updates, body)
 
 
 def _sync_day(content_dir: Path, index: _Index, originals: dict[Path, str], date: dt.date, slugs: list[str]) -> None:
@@ -209,7 +209,8 @@ def _sync_day(content_dir: Path, index: _Index, originals: dict[Path, str], date
     if not text:
         index.texts[path] = dump_document({"date": date, "papers": slugs}, "")
         return
-    listed = list(parse_document(path, text).meta.values.get("papers") or [])
+    doc = parse_document(path, text)
+    listed = list(doc.meta.values.get("papers") or [])
     added = [slug for slug in slugs if slug not in listed]
     if added:
-        index.texts[path] = patch_document(path, text, {"papers": listed + added})
+        index.texts[path] = patch_document(text, doc, {"papers": listed + added})

@@ -163,13 +163,12 @@ def dump_document(meta: dict[str, Any], body: str) -> str:
     return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
 
 
-def patch_document(path: Path, text: str, updates: dict[str, Any], body: str | None = None) -> str:
-    """Set front matter keys (and optionally the body) by editing only their lines.
+def patch_document(text: str, doc: Document, updates: dict[str, Any], body: str | None = None) -> str:
+    """Set front matter keys (and optionally the body) of ``text`` (parsed as ``doc``) by editing only their lines.
 
     Comments, key order and formatting of everything else stay as the user wrote them. A key's value is its
     line and the indented or list lines under it; a new key goes at the end of the front matter.
     """
-    doc = parse_document(path, text)
     lines = text.splitlines(keepends=True)
     end = doc.fence
     replaced: dict[int, tuple[int, str]] = {}

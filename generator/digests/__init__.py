@@ -6,14 +6,13 @@ Each format has a reader module returning entries; this module is the one door i
 from __future__ import annotations
 
 import datetime as dt
-import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from generator.digests.arxiv_atom import is_atom, read_atom
 from generator.digests.arxiv_rss import is_rss, read_rss
 from generator.digests.dates import date_from_name
-from generator.digests.fields import Parsed, arxiv_id, parse_xml
+from generator.digests.fields import Parsed, arxiv_id, parse_json, parse_xml
 from generator.digests.hf import looks_like_hf, read_hf
 from generator.digests.listfile import read_list
 from generator.digests.text import read_text
@@ -38,15 +37,15 @@ def read_digest(path: Path, today: dt.date, date: dt.date | None = None, fmt: st
     except OSError as error:  # missing, a folder, unreadable
         raise InputError(path, f"cannot read this digest: {error.strerror or error}") from None
     text = decode(path, data)
-    root = None
+    document = None
     if fmt is None:
-        fmt, root = _sniff(path, text)
+        fmt, document = _sniff(path, text)
     warnings: list[str] = []
     date = date or date_from_name(path)
     if fmt == "text":
         parsed = _read_text(path, text, today, warnings, dated=date is not None)
     else:
-        parsed = read_structured(path, text, fmt, root)
+        parsed = read_structured(path, text, fmt, document)
     if not parsed.entries and not parsed.empty_ok:
         raise InputError(path, _NOTHING[fmt])
     if not parsed.entries:  # an empty day adds nothing, so any day will do when none is given
@@ -81,8 +80,9 @@ def detect_format(path: Path, text: str) -> str:
     return _sniff(path, text)[0]
 
 
-def _sniff(path: Path, text: str) -> tuple[str, ET.Element | None]:
-    """The format, and for XML the parsed root (so that a large feed is parsed once)."""
+def _sniff(path: Path, text: str) -> tuple[str, Any]:
+    """The format, and the document if finding the format parsed it (an XML root, Hugging Face JSON), so
+    that a large digest is parsed once."""
     start = text.lstrip()[:1]
     suffix = path.suffix.lower()
     if suffix == ".xml" or (start == "<" and suffix not in DIGEST_SUFFIXES):
@@ -93,11 +93,8 @@ def _sniff(path: Path, text: str) -> tuple[str, ET.Element | None]:
             return "rss", root
         raise InputError(path, f"XML that is neither an arXiv Atom feed nor RSS 2.0 (root element <{root.tag}>)")
     if suffix == ".json" or (start in ("[", "{") and suffix not in DIGEST_SUFFIXES):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
-        return ("hf" if looks_like_hf(data) else "list"), None
+        data = parse_json(path, text)
+        return ("hf", data) if looks_like_hf(data) else ("list", None)
     return ("list" if suffix in _YAML_SUFFIXES else "text"), None
 
 
@@ -111,13 +108,14 @@ def _read_text(path: Path, text: str, today: dt.date, warnings: list[str], dated
     return Parsed(parsed.entries, date)
 
 
-def read_structured(path: Path, text: str, fmt: str, root: ET.Element | None = None) -> Parsed:
-    """Entries and content date of a feed or list in format ``fmt`` (anything but text); ``root`` if parsed."""
+def read_structured(path: Path, text: str, fmt: str, document: Any = None) -> Parsed:
+    """Entries and content date of a feed or list in format ``fmt`` (anything but text); ``document`` is the
+    parsed XML root or Hugging Face JSON when the text was parsed already."""
     if fmt == "hf":
-        return read_hf(path, text)
+        return read_hf(path, parse_json(path, text) if document is None else document)
     if fmt == "list":
         return read_list(path, text)
-    root = parse_xml(path, text) if root is None else root
+    root = parse_xml(path, text) if document is None else document
     if fmt == "atom" and is_atom(root):
         return read_atom(path, root)
     if fmt == "rss" and is_rss(root):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -93,6 +95,14 @@ def web_url(value: object) -> str | None:
     if isinstance(value, str) and value.strip().startswith(("https://", "http://")) and " " not in value.strip():
         return value.strip()
     return None
+
+
+def parse_json(path: Path, text: str) -> Any:
+    """A JSON document; malformed JSON is an InputError naming the line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
 
 
 def parse_xml(path: Path, text: str) -> ET.Element:

@@ -8,7 +8,6 @@ Missing optional fields are normal; fields this reader does not know are kept un
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -45,12 +44,8 @@ def looks_like_hf(data: Any) -> bool:
     return isinstance(data, list) and all(isinstance(item, dict) and "paper" in item for item in data)
 
 
-def read_hf(path: Path, text: str) -> Parsed:
-    """Parse the daily papers JSON; the digest date is the day most papers were put on the daily list."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
+def read_hf(path: Path, data: Any) -> Parsed:
+    """The daily papers JSON (parsed); the digest date is the day most papers were put on the daily list."""
     if not isinstance(data, list):
         raise InputError(path, "expected a JSON list of daily papers (items with a 'paper' object)")
     entries = tuple(_entry(path, number, item) for number, item in enumerate(data, start=1))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 import yaml
 
 from generator.content import PAPER_KEYS
-from generator.digests.fields import Parsed, arxiv_id, one_line, web_url
+from generator.digests.fields import Parsed, arxiv_id, one_line, parse_json, web_url
 from generator.errors import InputError
 from generator.model import Entry
 
@@ -64,10 +63,7 @@ def _json_as_yaml(path: Path, text: str) -> str:
     JSON escapes characters beyond the BMP as surrogate pairs (``\\ud83d\\ude00``), which YAML refuses, and
     may indent with tabs; in valid JSON a tab can only be whitespace, since strings must escape it.
     """
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg}", error.lineno) from None
+    parse_json(path, text)  # its errors are clearer than YAML's for the same text
 
     def joined(match: re.Match[str]) -> str:
         if match["high"] is None:  # an escaped backslash: leave it, and what follows it, alone

@@ -13,9 +13,7 @@ import datetime as dt
 import email.utils
 import http.client
 import logging
-import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +27,7 @@ from generator.config import SiteConfig, api_url
 from generator.digests import decode, read_structured
 from generator.digests.fields import Parsed
 from generator.errors import InputError
+from generator.output import write_bytes_atomically
 
 log = logging.getLogger("generator")
 
@@ -156,7 +155,7 @@ def fetch_hf(digests: Path, day: dt.date, options: FetchOptions, api: str) -> in
     url = with_query(api, {"date": day.isoformat()})
     target = digests / f"{day.isoformat()}-hf.json"
     body = Client(options).get(url, target)
-    return _save(target, url, body, "hf")
+    return _save(target, url, body, _parse(target, url, body, "hf"))
 
 
 def fetch_arxiv(
@@ -173,8 +172,8 @@ def fetch_arxiv(
         url = with_query(api, {**params, "start": "0", "max_results": str(max_results)})
         provisional = digests / f"{today.isoformat()}-arxiv-{category}.xml"
         body = client.get(url, provisional)
-        day = _parse(provisional, url, body, "atom").date or today
-        saved += _save(digests / f"{day.isoformat()}-arxiv-{category}.xml", url, body, "atom")
+        parsed = _parse(provisional, url, body, "atom")  # checked before saving, and it names the day
+        saved += _save(digests / f"{(parsed.date or today).isoformat()}-arxiv-{category}.xml", url, body, parsed)
     return saved
 
 
@@ -185,8 +184,8 @@ def _parse(target: Path, url: str, body: bytes, fmt: str) -> Parsed:
         raise InputError(target, f"bad answer from {url}: {error.message}; nothing saved", error.line) from None
 
 
-def _save(target: Path, url: str, body: bytes, fmt: str) -> int:
-    parsed = _parse(target, url, body, fmt)
+def _save(target: Path, url: str, body: bytes, parsed: Parsed) -> int:
+    """Keep ``body`` (read as ``parsed``) as ``target``, unless it holds no papers or is saved already."""
     count = len(parsed.entries)
     if not count:
         log.info("no papers at %s (an empty day); nothing saved", url)
@@ -194,24 +193,9 @@ def _save(target: Path, url: str, body: bytes, fmt: str) -> int:
     if target.exists() and target.read_bytes() == body:
         log.info("%s is up to date (%d papers)", target, count)
         return count
-    write_bytes_atomically(target, body)
+    write_bytes_atomically(target, body, durable=True)
     log.info("saved %d papers from %s to %s", count, url, target)
     return count
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a hidden temporary file beside ``path`` and rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def add_arguments(parser: argparse.ArgumentParser, date_type: Callable[[str], dt.date]) -> None:

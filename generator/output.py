@@ -115,9 +115,21 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Replace one file so that it is never seen half-written (caches too: a build may be stopped any time)."""
+def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> None:
+    """Replace one file so that it is never seen half-written: a hidden temporary file beside it (named by this
+    process, so that two processes never share one) is renamed over it, or removed if writing fails.
+
+    ``durable`` waits until the data is on disk before the rename: for raw digests, the record everything else
+    is made from. Content files and caches can be made again from them."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            file.write(data)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -20,7 +20,7 @@ from generator.feeds import publishing_pages
 from generator.model import Digest, Paper, Site
 from generator.slugs import name_slug
 from generator.urls import day_path, output_file, paper_path, tag_path
-from generator.views import author_pages, period_pages
+from generator.views import author_pages, period_pages, periods
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,6 @@ class Tag:
 
     slug: str
     name: str
-
-
-@dataclass(frozen=True)
-class Month:
-    year: int
-    month: int
-    days: tuple[Digest, ...]
-
-    @property
-    def label(self) -> str:
-        return dt.date(self.year, self.month, 1).strftime("%B %Y")
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
 
 @dataclass(frozen=True)
@@ -134,7 +119,7 @@ def plan(
     pages = [*_digest_pages(site, config), *_paper_pages(site, tags, related or {}, bibtex or {})]
     pages.extend(_tag_pages(site, config, tags))
     pages.extend(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))
-    pages.append(Page("archive/", "archive.html", {"months": _months(site.digests)}))
+    pages.append(Page("archive/", "archive.html", {"months": periods(site, "month")}))
     pages.append(Page("404.html", "404.html", {}))
     pages.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     extras = publishing_pages(
@@ -223,13 +208,6 @@ def _tag_listing(tag: Tag, papers: list[Paper], size: int) -> Iterator[Page]:
             "tag.html",
             {"tag": tag, "count": None, "papers": tuple(chunk[::-1]), "pager": pager},
         )
-
-
-def _months(digests: tuple[Digest, ...]) -> tuple[Month, ...]:
-    by_month: dict[tuple[int, int], list[Digest]] = defaultdict(list)
-    for digest in digests:
-        by_month[(digest.date.year, digest.date.month)].append(digest)
-    return tuple(Month(y, m, tuple(days)) for (y, m), days in by_month.items())
 
 
 def _fingerprint(global_fingerprint: str, page: Page) -> str:

@@ -54,7 +54,11 @@ def make_renderer(linkify: bool = True) -> MarkdownIt:
 # Plain prose: after its backslash escapes, no character or line start that Markdown gives a meaning to
 # (URLs aside: they are found and checked separately, see _links).
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_NOT_PROSE = re.compile(r"[\\`*_\[\]<>&!~|$#]|//|mailto:|^[\s>#=+*-]|^\d+[.)]|[ \t]$|^$", re.M | re.I)
+# One alternation of all of these, tried at every position, cost more than the rest of the shortcut: the
+# characters are found by one class scan, the line starts and ends line by line (see _is_prose).
+_MARKUP_CHAR = re.compile(r"[\\`*_\[\]<>&!~|$#]")
+_LIST_NUMBER = re.compile(r"\d+[.)]")
+_LINE_START = frozenset(">#=+*-")
 # Where markdown-it's linkify rule would start a link: a scheme after a space, "(" or the line's start.
 _URL_START = re.compile(r"(?<![^\s(])https?://", re.I)
 _PLAIN_URL = re.compile(r"[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]+")
@@ -108,7 +112,7 @@ class Markdown:
             if links is None:
                 return None
             gaps = _between(paragraph, links)
-            if _NOT_PROSE.search(_ESCAPED.sub("a", "u".join(gaps))):  # "u": a link, as far as prose is concerned
+            if not _is_prose(_ESCAPED.sub("a", "u".join(gaps))):  # "u": a link, as far as prose is concerned
                 return None
             words = [_ESCAPED.sub(r"\1", gap) for gap in gaps]  # each gap is rendered once, for HTML and text
             html.append(f"<p>{escapeHtml(words[0])}")
@@ -139,6 +143,18 @@ class Markdown:
                 return None
             links.append(_Link(start, start + len(url), href, self._with_links.normalizeLinkText(url)))
         return links if len(links) == paragraph.count("://") else None
+
+
+def _is_prose(text: str) -> bool:
+    """Whether ``text`` holds no character and no line start or end that Markdown gives a meaning to."""
+    if _MARKUP_CHAR.search(text) or "//" in text or "mailto:" in text.lower():
+        return False
+    for line in text.split("\n"):
+        if not line or line[0].isspace() or line[0] in _LINE_START or line[-1] in " \t":
+            return False
+        if line[0].isdigit() and _LIST_NUMBER.match(line):
+            return False
+    return True
 
 
 def _between(paragraph: str, links: Sequence[_Link]) -> list[str]:

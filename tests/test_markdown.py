@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from bench.corpus import paper as bench_paper
-from generator.markdown import Markdown, escape_text, make_renderer, plain_text
+from generator.markdown import Markdown, _is_prose, escape_text, make_renderer, plain_text
 from tests.test_read_text import seed_blocks
 
 MD = make_renderer()
@@ -140,3 +141,14 @@ def test_only_urls_with_a_scheme_become_links() -> None:
     assert BeautifulSoup(html, "html.parser").find_all("a") == BeautifulSoup(
         '<a href="https://x.org/a">https://x.org/a</a>', "html.parser"
     ).find_all("a")
+
+
+def test_prose_check_agrees_with_one_regex_of_all_its_rules() -> None:
+    # The rules as one regex: the readable statement of what _is_prose checks, too slow to run on every abstract.
+    rules = re.compile(r"[\\`*_\[\]<>&!~|$#]|//|mailto:|^[\s>#=+*-]|^\d+[.)]|[ \t]$|^$", re.M | re.I)
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "\t", "\n", "\u00a0", "1", "2", ".", ")", "-", "+", "=", ">", "#", "/", "*", "M"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    texts += ["MAILTO:x", "a\n", "\n", "12) x", "x\n3. y", "x \ny", "x\t"]
+    for text in texts:
+        assert _is_prose(text) == (rules.search(text) is None), repr(text)

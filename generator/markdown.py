@@ -188,6 +188,8 @@ _VERBATIM = re.compile(
 _URL = re.compile(r"https?://[^\s<>]+")
 _INLINE_SPECIAL = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[`*_\[\]~<]|&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-])", re.M)
+_SPECIAL_CHAR = re.compile(r"[\\`*_\[\]~<&]")  # what _INLINE_SPECIAL starts with
+_BLOCK_CHARS = frozenset("#>+=-")
 _ORDERED = re.compile(r"^(\s*\d{1,9})([.)])", re.M)
 
 
@@ -210,9 +212,16 @@ def escape_text(text: str) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), text)
-    text = _ORDERED.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
-    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    # Each substitution is tried only where it could apply: the regexes try every position of the text, and
+    # most abstracts need none of them.
+    if _SPECIAL_CHAR.search(text):
+        text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+    firsts = {line.lstrip()[:1] for line in text.split("\n")}
+    if any(char.isdigit() for char in firsts):
+        text = _ORDERED.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    if firsts & _BLOCK_CHARS:
+        text = _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    return text
 
 
 def plain_text(md: MarkdownIt, source: str) -> str:

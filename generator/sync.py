@@ -7,7 +7,6 @@ only once the whole build has succeeded.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -152,8 +151,8 @@ class TagRules:
     """``tag_rules`` from site.yaml: a tag is given when one of its words or phrases occurs in a title or abstract
     as whole words, in any case.
 
-    Each phrase is a literal search in the case-folded text, its start checked for a word boundary by hand: a
-    lookbehind, or one alternation of every phrase, would make the regex engine try each position of the text.
+    Each phrase is a plain substring search in the case-folded text, its ends checked for word boundaries by
+    hand: a regex, let alone one alternation of every phrase, would make the engine try each position of the text.
     """
 
     def __init__(self, rules: Mapping[str, tuple[str, ...]]) -> None:
@@ -161,23 +160,26 @@ class TagRules:
         for tag, phrases in rules.items():
             for phrase in phrases:
                 self.tags_of.setdefault(phrase.casefold(), set()).add(tag)
-        self._patterns = [(phrase, re.compile(rf"{re.escape(phrase)}(?!\w)")) for phrase in self.tags_of]
 
     def match(self, entry: Entry) -> set[str]:
         """Tags whose words or phrases occur (whole words, any case) in the entry's title or abstract."""
         text = f"{entry.title}\n{entry.abstract}".casefold()
-        return {tag for phrase, pattern in self._patterns if _found(pattern, text) for tag in self.tags_of[phrase]}
+        return {tag for phrase, tags in self.tags_of.items() if _found(phrase, text) for tag in tags}
 
 
-def _found(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether ``pattern`` matches ``text`` somewhere not preceded by a word character."""
-    match = pattern.search(text)
-    while match:
-        start = match.start()
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):  # what \w is
+def _found(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` with no word character right before or after it."""
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        if not (start and _is_word(text[start - 1])) and not (end < len(text) and _is_word(text[end])):
             return True
-        match = pattern.search(text, start + 1)
+        start = text.find(phrase, start + 1)
     return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what the regex \w is
 
 
 def merge_paper_text(path: Path, text: str, entry: Entry, date: dt.date) -> str:

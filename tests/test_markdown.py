@@ -10,7 +10,17 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 
 from bench.corpus import paper as bench_paper
-from generator.markdown import Markdown, _is_prose, escape_text, make_renderer, plain_text
+from generator.markdown import (
+    _BLOCK_START,
+    _INLINE_SPECIAL,
+    _ORDERED,
+    Markdown,
+    _escape_plain,
+    _is_prose,
+    escape_text,
+    make_renderer,
+    plain_text,
+)
 from tests.test_read_text import seed_blocks
 
 MD = make_renderer()
@@ -152,3 +162,16 @@ def test_prose_check_agrees_with_one_regex_of_all_its_rules() -> None:
     texts += ["MAILTO:x", "a\n", "\n", "12) x", "x\n3. y", "x \ny", "x\t"]
     for text in texts:
         assert _is_prose(text) == (rules.search(text) is None), repr(text)
+
+
+def test_escaping_skips_only_substitutions_that_would_change_nothing() -> None:
+    def every_substitution(text: str) -> str:
+        text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+        text = _ORDERED.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+        return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+    rng = random.Random(11)
+    alphabet = ["a", " ", "\n", "\t", "\u00a0", "1", "٣", ".", ")", "#", ">", "+", "=", "-", "*", "&", "x;", "\\", "<"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        assert _escape_plain(text) == every_substitution(text), repr(text)

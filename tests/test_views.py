@@ -106,3 +106,12 @@ def test_upvotes_read_defensively() -> None:
         None,
     ]
     assert upvotes(Paper("p", "T", dt.date(2025, 1, 1), "")) is None
+
+
+def test_week_pages_show_snippets_month_pages_only_list(site: Path) -> None:
+    # A month of a busy digest holds thousands of papers: with a snippet each, its page would weigh megabytes.
+    week = soup(site / "week/2025-W23/index.html").select("ol.period-list > li")
+    month = soup(site / "month/2025-06/index.html").select("ol.period-list > li")
+    assert all(li.select_one("p.snippet") for li in week)
+    assert month and not any(li.select_one("p.snippet") for li in month)
+    assert all(li.select_one("a.paper-list-title") for li in month)

@@ -9,11 +9,14 @@ re-linking tens of thousands of unchanged files would cost more than the whole i
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import forked
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ Source = bytes | Path | Reuse | Staged  # rendered bytes, a file to copy (static
 
 # Above this share of changed files, a fresh folder swapped in whole is cheaper than replacing in place.
 SWAP_FROM = 0.25
+# From this many files on, a new site's files are written by several processes: creating files is mostly
+# kernel work, done in parallel on several cores as long as the files are in different folders (creating
+# files in one folder takes that folder's lock: content files are written by one process).
+PARALLEL_FROM = 1000
 
 
 def write_site(out_dir: Path, files: Mapping[str, Source], previous: Iterable[str] = ()) -> None:
@@ -80,21 +87,25 @@ def _update_in_place(out_dir: Path, files: Mapping[str, Source], stale: set[str]
 
 def _swap_in(out_dir: Path, files: Mapping[str, Source], staging: Path) -> None:
     retired = out_dir.with_name(f".{out_dir.name}.old")
-    # Strings and os calls, not Paths: a cold build writes tens of thousands of files here.
-    root = str(staging)
-    made: set[str] = {""}
-    for name in sorted(files):
-        if isinstance(files[name], Staged):
-            continue
-        folder = name.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(f"{root}/{folder}", exist_ok=True)  # noqa: PTH103 (strings, see above)
-            made.add(folder)
-        _place(files[name], f"{root}/{name}")
+    unwritten = [(name, files[name]) for name in sorted(files) if not isinstance(files[name], Staged)]
+    forked.for_each_part(functools.partial(_place_all, str(staging)), unwritten, PARALLEL_FROM)
     if out_dir.exists():
         out_dir.rename(retired)
     staging.rename(out_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _place_all(root: str, files: Sequence[tuple[str, Source]]) -> None:
+    """Write ``files`` (site path, source; sorted) under ``root``, making each folder once.
+
+    Strings and os calls, not Paths: a cold build writes tens of thousands of files here."""
+    made: set[str] = {""}
+    for name, source in files:
+        folder = name.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{root}/{folder}", exist_ok=True)  # noqa: PTH103 (strings, see above)
+            made.add(folder)
+        _place(source, f"{root}/{name}")
 
 
 def _place(source: Source, target: Path | str) -> None:

@@ -6,16 +6,14 @@ cores both steps are split between forked workers, which inherit the pages inste
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
 
+from generator import forked
 from generator.content import fingerprint
 from generator.model import Paper
 from generator.output import write_bytes_atomically
@@ -41,21 +39,18 @@ def render_pages(
     With ``write_to`` (a fresh folder), each page is written there instead, by the process that rendered it,
     and None is returned for it: sending a large site's pages back to one process to write would cost more than
     writing them where they are made."""
-    workers = _workers(len(pages))
+    workers = forked.workers(len(pages), PARALLEL_FROM)
     if workers < 2:
         return [_output(renderer.render(page), page, write_to) for page in pages]
-    fork = multiprocessing.get_context("fork")
-    parts = _chunks(len(papers), workers)
+    parts = forked.chunks(len(papers), workers)
     no_pages: Sequence[Page] = ()
-    prime_with = (renderer, papers, no_pages, None)
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=prime_with) as pool:
+    with forked.pool(workers, _start, (renderer, papers, no_pages, None)) as pool:
         for (start, stop), done in zip(parts, pool.map(_prime, parts), strict=True):
             renderer.adopt(papers[start:stop], *done)
     rendered: list[bytes | None] = []
     no_papers: Sequence[Paper] = ()
-    render_with = (renderer, no_papers, pages, write_to)
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_start, initargs=render_with) as pool:
-        for part in pool.map(_render, _chunks(len(pages), workers * 8)):
+    with forked.pool(workers, _start, (renderer, no_papers, pages, write_to)) as pool:
+        for part in pool.map(_render, forked.chunks(len(pages), workers * 8)):
             rendered.extend(part)
             if progress:
                 progress("render", len(rendered), len(pages))
@@ -90,18 +85,6 @@ class TextCache:
         kept = {key: texts[abstract] for abstract, key in self._keys.items() if abstract in texts}
         if kept != self.saved:
             write_bytes_atomically(self.path, pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _workers(pages: int) -> int:
-    # Forking a process that runs other threads (the preview server) is unsafe: render in-process there.
-    if pages < PARALLEL_FROM or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, 8)
-
-
-def _chunks(total: int, parts: int) -> list[tuple[int, int]]:
-    size = -(-total // parts) if total else 1
-    return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page], write_to: str | None) -> None:

@@ -119,8 +119,8 @@ def test_an_edited_abstract_shows_in_every_snippet_of_it(seed_site: Path) -> Non
     front, _, _ = paper.read_text(encoding="utf-8").partition("\n---\n")
     paper.write_text(f"{front}\n---\nRewritten by hand: a *short* abstract.\n", encoding="utf-8")
     build_ok(seed_site)
-    month = soup(seed_site / "site" / "month" / "2025-05" / "index.html")
-    item = month.find("li", id=paper.stem)
+    week = soup(seed_site / "site" / "week" / "2025-W22" / "index.html")
+    item = week.find("li", id=paper.stem)
     assert item is not None and item.select_one("p.snippet").get_text() == "Rewritten by hand: a short abstract."
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
+from generator import output
 from generator.output import Reuse, write_site
 from tests.conftest import tree_bytes
 
@@ -32,3 +36,23 @@ def test_small_change_is_made_in_place(tmp_path: Path) -> None:
     assert (out / names[19]).read_bytes() == b"changed" and (out / "index.html").read_bytes() == b"home"
     assert not (out / "papers" / "p0").exists()  # no longer listed: removed, with its folder
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_many_files_are_written_by_worker_processes_and_their_failure_is_the_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "PARALLEL_FROM", 10)
+    out = tmp_path / "site"
+    files = {f"papers/p{i}/p{i}.bib": f"@misc{{p{i}}}".encode() for i in range(200)}
+    write_site(out, {"index.html": b"home", **files})
+    assert tree_bytes(out) == {"index.html": b"home", **files}
+    written_by = set()
+    monkeypatch.setattr(output, "_place", lambda source, target: written_by.add(os.getpid()))
+    write_site(tmp_path / "other", files)
+    assert written_by == set()  # not this process: the workers' own copies of _place ran
+    monkeypatch.undo()
+    monkeypatch.setattr(output, "PARALLEL_FROM", 10)
+    broken = {**files, "papers/p5/p5.bib": Reuse(str(tmp_path / "gone.bib"))}  # a worker fails on this one
+    with pytest.raises(OSError):
+        write_site(out, {"index.html": b"new home", **broken})
+    assert tree_bytes(out) == {"index.html": b"home", **files}  # the last good site, as it was

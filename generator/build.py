@@ -27,7 +27,7 @@ from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, re
 from generator.model import Digest, DigestFile, Paper
 from generator.output import SWAP_FROM, Reuse, Source, Staged, staging_folder, write_site, write_text_atomically
 from generator.pages import build_site, papers_shown, plan
-from generator.render import TextCache, render_pages
+from generator.render import TextCache, priming, render_pages
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -225,18 +225,20 @@ def _render(
     from generator.search import search_files
 
     site = build_site(content)
-    related = related_papers(site.papers, folder.cache / "related.pickle")
-    clock.lap("related papers")
-    citations = bibtex.entries(site)
-    pages = plan(site, config, global_fingerprint, related, citations)
-    report.pages = len(pages)
-    clock.lap("plan")
-    outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
-    output, old_files = str(folder.output), previous.get("files", {})
-    stale = [page for page in pages if not _reuse(output, old_files, outputs, page.file)]
     text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
     texts = text_cache.texts(site.papers.values())
     renderer = Renderer(theme, config, texts, folder.cache / "templates")
+    # Abstracts never rendered before (a first build: all of them) are rendered by workers in the meantime.
+    with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
+        related = related_papers(site.papers, folder.cache / "related.pickle")
+        clock.lap("related papers")
+        citations = bibtex.entries(site)
+        pages = plan(site, config, global_fingerprint, related, citations)
+        report.pages = len(pages)
+        clock.lap("plan")
+    outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
+    output, old_files = str(folder.output), previous.get("files", {})
+    stale = [page for page in pages if not _reuse(output, old_files, outputs, page.file)]
     # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
     staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(pages) else None
     rendered = render_pages(renderer, papers_shown(stale), stale, progress, str(staging) if staging else None)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from markupsafe import Markup
@@ -42,11 +43,8 @@ def render_pages(
     workers = forked.workers(len(pages), PARALLEL_FROM)
     if workers < 2:
         return [_output(renderer.render(page), page, write_to) for page in pages]
-    parts = forked.chunks(len(papers), workers)
-    no_pages: Sequence[Page] = ()
-    with forked.pool(workers, _start, (renderer, papers, no_pages, None)) as pool:
-        for (start, stop), done in zip(parts, pool.map(_prime, parts), strict=True):
-            renderer.adopt(papers[start:stop], *done)
+    with priming(renderer, renderer.unprimed(papers)):
+        pass  # each worker would otherwise render the same abstracts again, for its own pages
     rendered: list[bytes | None] = []
     no_papers: Sequence[Paper] = ()
     with forked.pool(workers, _start, (renderer, no_papers, pages, write_to)) as pool:
@@ -55,6 +53,23 @@ def render_pages(
             if progress:
                 progress("render", len(rendered), len(pages))
     return rendered
+
+
+@contextmanager
+def priming(renderer: Renderer, papers: Sequence[Paper]) -> Iterator[None]:
+    """Render the abstracts of ``papers`` in forked workers while the body of the ``with`` runs; the renderer
+    has them all when it ends. Few papers are left to be rendered when a page asks for them."""
+    workers = forked.workers(len(papers), PARALLEL_FROM)
+    if workers < 2:
+        yield
+        return
+    parts = forked.chunks(len(papers), workers)
+    no_pages: Sequence[Page] = ()
+    with forked.pool(workers, _start, (renderer, papers, no_pages, None)) as pool:
+        started = [pool.submit(_prime, part) for part in parts]
+        yield
+        for (start, stop), done in zip(parts, started, strict=True):
+            renderer.adopt(papers[start:stop], *done.result())
 
 
 class TextCache:

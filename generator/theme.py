@@ -137,6 +137,10 @@ class Renderer:
         for paper in papers:
             self.markdown(paper.abstract, paper.slug)
 
+    def unprimed(self, papers: Iterable[Paper]) -> list[Paper]:
+        """Those of ``papers`` whose abstract has not been rendered yet."""
+        return [p for p in papers if (p.abstract, p.slug) not in self._html]
+
     def primed(self, papers: Sequence[Paper]) -> tuple[list[Markup], list[str]]:
         """What :meth:`prime` computed for ``papers``, to hand to another renderer."""
         return [self._html[(p.abstract, p.slug)] for p in papers], [self._text[p.abstract] for p in papers]

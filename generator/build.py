@@ -25,7 +25,16 @@ from generator.digests import read_digest
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.model import Digest, DigestFile, Paper
-from generator.output import SWAP_FROM, Reuse, Source, Staged, staging_folder, write_site, write_text_atomically
+from generator.output import (
+    SWAP_FROM,
+    Reuse,
+    Source,
+    Staged,
+    staging_folder,
+    write_site,
+    write_text_atomically,
+    write_texts_atomically,
+)
 from generator.pages import build_site, papers_shown, plan
 from generator.render import TextCache, priming, render_pages
 from generator.sync import sync
@@ -290,7 +299,6 @@ def _read_manifest(folder: SiteFolder) -> dict[str, Any]:
 def _commit_content(
     folder: SiteFolder, writes: dict[Path, str], record: dict[str, Imported], new_record: dict[str, Imported]
 ) -> None:
-    for path in sorted(writes):
-        write_text_atomically(path, writes[path])
+    write_texts_atomically(writes)
     if new_record != record:
         write_text_atomically(folder.content / RECORD_NAME, record_text(new_record))

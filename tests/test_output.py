@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import output
-from generator.output import Reuse, write_site
+from generator.output import Reuse, write_site, write_texts_atomically
 from tests.conftest import tree_bytes
 
 
@@ -56,3 +56,17 @@ def test_many_files_are_written_by_worker_processes_and_their_failure_is_the_bui
     with pytest.raises(OSError):
         write_site(out, {"index.html": b"new home", **broken})
     assert tree_bytes(out) == {"index.html": b"home", **files}  # the last good site, as it was
+
+
+def test_texts_written_atomically_in_bulk_and_a_failure_leaves_no_temporary_file(tmp_path: Path) -> None:
+    texts = {
+        tmp_path / "content" / folder / f"{n}.md": f"{folder} {n}\n"
+        for folder in ("papers", "digests")
+        for n in range(5)
+    }
+    write_texts_atomically(texts)
+    assert {path: path.read_text(encoding="utf-8") for path in texts} == texts
+    (tmp_path / "content" / "papers" / "blocked.md").mkdir()  # a folder where a file should go: replace fails
+    with pytest.raises(OSError):
+        write_texts_atomically({tmp_path / "content" / "papers" / "blocked.md": "x"})
+    assert not [p for p in (tmp_path / "content").rglob("*") if p.name.endswith(".tmp")]

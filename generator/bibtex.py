@@ -17,6 +17,7 @@ from typing import Any
 from slugify import slugify
 
 from generator.mathml import MATH_RE
+from generator.memo import Memo
 from generator.model import Paper, Site
 from generator.urls import bib_path, day_bib_path
 
@@ -114,12 +115,13 @@ def base_key(paper: Paper) -> str:
     return f"{_ascii_word(family) or 'anon'}{year(paper)}{first}"
 
 
-def cite_keys(site: Site) -> dict[str, str]:
-    """A unique key per paper slug; the paper seen first keeps the plain key."""
+def cite_keys(site: Site, base_keys: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A unique key per paper slug; the paper seen first keeps the plain key. ``base_keys`` are the papers'
+    :func:`base_key` by slug, when worked out already."""
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for paper in sorted(site.papers.values(), key=lambda p: (p.date, p.slug)):
-        base = key = base_key(paper)
+        base = key = base_keys[paper.slug] if base_keys else base_key(paper)
         n = 1
         while key in taken:
             n += 1
@@ -129,8 +131,11 @@ def cite_keys(site: Site) -> dict[str, str]:
     return keys
 
 
-def entry(paper: Paper, key: str) -> str:
-    """One ``@misc`` entry, fields in arXiv's order."""
+def _with_key(key: str, fields: str) -> str:
+    return f"@misc{{{key},\n{fields}\n}}\n"
+
+
+def _fields(paper: Paper) -> str:
     fields: list[tuple[str, str]] = [("title", escape(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(escape(a) for a in paper.authors)))
@@ -149,14 +154,23 @@ def entry(paper: Paper, key: str) -> str:
         doi = paper.extra.get("doi")
         if isinstance(doi, str) and doi.strip():
             fields.append(("doi", escape(doi.strip())))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"
+    return ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
 
 
-def entries(site: Site) -> dict[str, str]:
-    """The BibTeX entry of every paper, by slug."""
-    keys = cite_keys(site)
-    return {slug: entry(paper, keys[slug]) for slug, paper in site.papers.items()}
+def entries(site: Site, memo: Memo[tuple[str, str]] | None = None) -> dict[str, str]:
+    """The BibTeX entry of every paper, by slug. ``memo`` keeps each paper's base key and fields (by its
+    fingerprint) between builds: a large archive's entries are otherwise worked out again on every build."""
+    worked_out = {}
+    for slug, paper in site.papers.items():
+        kept = memo if memo and paper.fingerprint else None  # a paper not read from a file has no fingerprint
+        known = kept.get(paper.fingerprint) if kept else None
+        if known is None:
+            known = (base_key(paper), _fields(paper))
+            if kept:
+                kept.put(paper.fingerprint, known)
+        worked_out[slug] = known
+    keys = cite_keys(site, {slug: base for slug, (base, _) in worked_out.items()})
+    return {slug: _with_key(keys[slug], fields) for slug, (_, fields) in worked_out.items()}
 
 
 def bib_files(site: Site, by_slug: Mapping[str, str]) -> dict[str, bytes]:

@@ -24,6 +24,7 @@ from generator.content import Content, ParseCache, fingerprint, load_content, wi
 from generator.digests import read_digest
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
+from generator.memo import Memo
 from generator.model import Digest, DigestFile, Paper
 from generator.output import (
     SWAP_FROM,
@@ -241,7 +242,8 @@ def _render(
     with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
         related = related_papers(site.papers, folder.cache / "related.pickle")
         clock.lap("related papers")
-        citations = bibtex.entries(site)
+        citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
+        citations = bibtex.entries(site, citation_memo)
         pages = plan(site, config, global_fingerprint, related, citations)
         report.pages = len(pages)
         clock.lap("plan")
@@ -252,6 +254,7 @@ def _render(
     staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(pages) else None
     rendered = render_pages(renderer, papers_shown(stale), stale, progress, str(staging) if staging else None)
     text_cache.save(texts)
+    citation_memo.save()
     outputs.files.update(
         (page.file, Staged() if data is None else data) for page, data in zip(stale, rendered, strict=True)
     )

@@ -7,7 +7,6 @@ cores both steps are split between forked workers, which inherit the pages inste
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +15,8 @@ from markupsafe import Markup
 
 from generator import forked
 from generator.content import fingerprint
+from generator.memo import Memo
 from generator.model import Paper
-from generator.output import write_bytes_atomically
 from generator.pages import Page
 from generator.theme import Renderer
 
@@ -76,30 +75,25 @@ class TextCache:
     """The plain text of every abstract, kept between builds (by a hash of the abstract).
 
     A new day changes the front page of most tags, and each shows 50 to 99 snippets of older papers: with their
-    texts kept, rendering those pages needs no Markdown. ``version`` (the code and theme fingerprint) guards
-    against texts made by other code.
+    texts kept, rendering those pages needs no Markdown.
     """
 
     def __init__(self, path: Path, version: str) -> None:
-        self.path, self.version = path, version
-        try:
-            saved_version, self.saved = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-            saved_version, self.saved = None, {}
-        if saved_version != version or not isinstance(self.saved, dict):
-            self.saved = {}
+        self.memo: Memo[str] = Memo(path, version)
         self._keys: dict[str, str] = {}  # abstract -> its key, for the papers of this build
 
     def texts(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Abstract -> text for the papers whose text is known."""
         self._keys = {p.abstract: fingerprint(p.abstract.encode("utf-8")) for p in papers}
-        return {abstract: self.saved[key] for abstract, key in self._keys.items() if key in self.saved}
+        known = ((abstract, self.memo.get(key)) for abstract, key in self._keys.items())
+        return {abstract: text for abstract, text in known if text is not None}
 
     def save(self, texts: Mapping[str, str]) -> None:
         """Keep the texts of the papers :meth:`texts` was asked about (those of papers gone are dropped)."""
-        kept = {key: texts[abstract] for abstract, key in self._keys.items() if abstract in texts}
-        if kept != self.saved:
-            write_bytes_atomically(self.path, pickle.dumps((self.version, kept), protocol=pickle.HIGHEST_PROTOCOL))
+        for abstract, key in self._keys.items():
+            if abstract in texts:
+                self.memo.put(key, texts[abstract])
+        self.memo.save()
 
 
 def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page], write_to: str | None) -> None:

@@ -11,7 +11,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from generator.bibtex import cite_keys, escape
 from generator.model import Digest, Paper, Site
-from tests.conftest import soup
+from tests.conftest import build_ok, soup
 from tests.reading import build_reading_site
 
 
@@ -98,3 +98,18 @@ def test_paper_page_shows_bibtex_and_copy_button(site: Path) -> None:
     bib = (site / "papers/attention-is-all-you-need/attention-is-all-you-need.bib").read_text(encoding="utf-8")
     assert target.get_text() == bib
     assert page.find("a", href="/papers/attention-is-all-you-need/attention-is-all-you-need.bib") is not None
+
+
+def test_an_edited_paper_gets_a_new_entry_the_others_come_from_the_cache(tmp_path: Path) -> None:
+    site = build_reading_site(tmp_path)
+    folder = site.parent
+    assert (folder / ".digest-cache" / "bibtex.pickle").is_file()
+    bib = site / "papers/attention-is-all-you-need/attention-is-all-you-need.bib"
+    before = {path: path.read_bytes() for path in site.rglob("*.bib")}
+    paper = folder / "content/papers/attention-is-all-you-need.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Attention Is All", "Attention Was All"), "utf-8")
+    build_ok(folder)
+    assert fields(bib)[1]["title"] == "Attention Was All You Need"
+    after = {path: path.read_bytes() for path in site.rglob("*.bib")}
+    changed = {path.name for path in before if before[path] != after[path]}
+    assert changed == {"attention-is-all-you-need.bib", "2025-05-29.bib"}  # the paper and its day, no other

@@ -219,7 +219,7 @@ def _fingerprint(global_fingerprint: str, page: Page) -> str:
 def _stable(value: Any, out: list[str]) -> None:
     """Append a stable description of ``value``; papers and digests stand for themselves by file hash.
 
-    Dispatches on the exact type first, the common ones before any isinstance (abstract classes are slow to
+    Dispatches on the exact type, the common ones first, and before any isinstance (abstract classes are slow to
     check): this runs for every item of every page on every build.
     """
     kind = type(value)
@@ -229,20 +229,25 @@ def _stable(value: Any, out: list[str]) -> None:
         out.append(value)
     elif kind is tuple or kind is list:
         out.append(f"[{len(value)}")
-        for item in value:  # lists of papers are most of what pages hold: no call for each
-            if type(item) is Paper:
+        for item in value:  # lists of papers and dates are most of what pages hold: no call for each
+            item_kind = type(item)
+            if item_kind is Paper:
                 out.append(item.fingerprint)
+            elif item_kind is dt.date:
+                out.append(item.isoformat())
             else:
                 _stable(item, out)
-    elif kind is dt.date or kind is int or value is None or kind is bool:
+    elif kind is dt.date:
+        out.append(value.isoformat())
+    elif kind is int or value is None or kind is bool:
         out.append(repr(value))
+    elif hasattr(kind, "__dataclass_fields__"):
+        out.append(kind.__name__)
+        for item in vars(value).values():  # a frozen dataclass's fields, in order
+            _stable(item, out)
     elif kind is dict or isinstance(value, Mapping):
         for key in sorted(value):
             out.append(str(key))
             _stable(value[key], out)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(kind.__name__)
-        for item in vars(value).values():  # a frozen dataclass's fields, in order
-            _stable(item, out)
     else:
         out.append(repr(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -268,15 +269,20 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
 ) -> None:
     """Large builds render in forked workers that write pages straight into the new site/: same bytes."""
     from bench.corpus import write_corpus
-    from generator import render
+    from generator import forked, render
     from generator.cli import main
 
     sites, pages = {}, render.PARALLEL_FROM
+    shares: list[int] = []
+    workers = forked.workers
+    monkeypatch.setattr(forked, "workers", lambda *args: shares.append(workers(*args)) or shares[-1])
     for name, parallel_from in (("workers", render.PARALLEL_FROM), ("serial", 10**9)):
         folder = tmp_path / name
         write_corpus(folder, 420, per_day=60)
         monkeypatch.setattr(render, "PARALLEL_FROM", parallel_from)
         assert main(["-q", "-C", str(folder), "build"]) == 0
         sites[name] = tree_bytes(folder / "site")
-    assert sum(name.endswith(".html") for name in sites["workers"]) > pages  # really rendered by workers
+    assert sum(name.endswith(".html") for name in sites["workers"]) > pages
+    if (os.cpu_count() or 1) > 1:
+        assert shares[:2] == [min(os.cpu_count() or 1, 8)] * 2  # abstracts, then pages, really shared out
     assert sites["workers"] == sites["serial"]

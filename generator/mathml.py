@@ -14,7 +14,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 # Inline math as the Markdown renderer (dollarmath, no spaces inside, no digit after) reads it in abstracts.
@@ -76,6 +75,10 @@ def to_mathml(tex: str, display: bool = False) -> str | None:
     """MathML for ``tex``, or None when it is not an expression we can render faithfully."""
     if not tex.strip() or not _braces_balance(tex) or tex.count(r"\left") != tex.count(r"\right"):
         return None
+    # Imported here: the converter takes longer to import (0.07 s) than a new day's pages take to plan, and most
+    # abstracts hold no math.
+    from latex2mathml.converter import convert
+
     try:
         raw = convert(tex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises many types on broken input; all mean "show the source"

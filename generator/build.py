@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import json
 import os
+import pickle
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +32,7 @@ from generator.output import (
     Source,
     Staged,
     staging_folder,
+    write_bytes_atomically,
     write_site,
     write_text_atomically,
     write_texts_atomically,
@@ -42,7 +43,7 @@ from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
 Progress = Callable[[str, int, int], None]
-MANIFEST_NAME = "site-manifest.json"
+MANIFEST_NAME = "site-manifest.pickle"  # a pickle: JSON of 10,000 fingerprints took 0.07 s a build
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _run(
     if outputs is not None and not report.up_to_date:
         write_site(folder.output, outputs.files, outputs.previous)
         manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
-        write_text_atomically(folder.cache / MANIFEST_NAME, json.dumps(manifest, indent=0, sort_keys=True))
+        write_bytes_atomically(folder.cache / MANIFEST_NAME, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
         clock.lap("write site")
     return report
 
@@ -292,8 +293,8 @@ def _reuse(output: str, old_files: dict[str, str], outputs: _Outputs, name: str)
 
 def _read_manifest(folder: SiteFolder) -> dict[str, Any]:
     try:
-        manifest = json.loads((folder.cache / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = pickle.loads((folder.cache / MANIFEST_NAME).read_bytes())
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
         return {}
     valid = isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
     return manifest if valid else {}

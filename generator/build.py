@@ -12,13 +12,13 @@ import os
 import pickle
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import bibtex
+from generator import bibtex, forked
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
@@ -231,23 +231,22 @@ def _render(
     if previous.get("inputs") == inputs:
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
-    # Imported here: numpy, scipy and lunr take longer to import than a no-change rebuild takes.
-    from generator.related import related_papers
+    # Imported here: lunr takes longer to import than a no-change rebuild takes.
     from generator.search import search_files
 
     site = build_site(content)
-    text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
-    texts = text_cache.texts(site.papers.values())
-    renderer = Renderer(theme, config, texts, folder.cache / "templates")
-    # Abstracts never rendered before (a first build: all of them) are rendered by workers in the meantime.
-    with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
-        related = related_papers(site.papers, folder.cache / "related.pickle")
-        clock.lap("related papers")
-        citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
-        citations = bibtex.entries(site, citation_memo)
-        pages = plan(site, config, global_fingerprint, related, citations)
-        report.pages = len(pages)
-        clock.lap("plan")
+    # Related papers are worked out by a child process while this one plans the other pages, and abstracts
+    # never rendered before (a first build: all of them) are rendered by workers in the meantime.
+    with forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle") as related:
+        text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
+        texts = text_cache.texts(site.papers.values())
+        renderer = Renderer(theme, config, texts, folder.cache / "templates")
+        with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
+            citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
+            citations = bibtex.entries(site, citation_memo)
+            pages = plan(site, config, global_fingerprint, related, citations)
+            report.pages = len(pages)
+            clock.lap("related papers and plan")
     outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
     output, old_files = str(folder.output), previous.get("files", {})
     stale = [page for page in pages if not _reuse(output, old_files, outputs, page.file)]
@@ -271,6 +270,13 @@ def _render(
             outputs.files[name] = data
             report.rendered += 1
     return outputs
+
+
+def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:
+    # Imported here, so by the child process that works them out: numpy and scipy take 0.2-0.3 s to import.
+    from generator.related import related_papers
+
+    return related_papers(papers, cache_file)
 
 
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:

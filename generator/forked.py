@@ -6,24 +6,32 @@ thread (the preview server renders in-process), and for enough items to cover th
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import multiprocessing
 import os
+import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar, cast
 
 Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # A worker's inherited work, set once per worker process by _inherit.
 _inherited: tuple[Callable[[Sequence[Any]], None], Sequence[Any]] | None = None
 
 
+def can_fork() -> bool:
+    """Whether forking is possible and safe here: on a system that can, from a process running no other thread."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def workers(items: int, threshold: int) -> int:
     """How many processes to share ``items`` between: 1 (stay in this process) below ``threshold``."""
-    if items < threshold or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, 8)
+    return min(os.cpu_count() or 1, 8) if items >= threshold and can_fork() else 1
 
 
 def chunks(total: int, parts: int) -> list[tuple[int, int]]:
@@ -48,6 +56,59 @@ def for_each_part(function: Callable[[Sequence[Item]], None], items: Sequence[It
     with pool(count, _inherit, (function, items)) as executor:
         for _ in executor.map(_run, chunks(len(items), count * 4)):
             pass  # map re-raises a worker's exception here
+
+
+@contextmanager
+def in_child(function: Callable[..., Result], *args: Any) -> Iterator[Callable[[], Result]]:
+    """Start ``function(*args)`` in a forked child; the ``with`` body goes on, and calls what this yields to wait
+    for the result (the child's exception is raised there). Where forking is not safe it runs at that call.
+
+    A plain fork and a pipe, not a pool: a pool keeps a thread in this process, and workers forked while it runs
+    (to render, say) could inherit locks that thread holds."""
+    if not can_fork() or (os.cpu_count() or 1) < 2:
+        yield functools.partial(function, *args)
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        os.close(read_end)
+        _answer(write_end, function, args)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+
+        def result() -> Result:
+            data = answer.read()
+            os.waitpid(pid, 0)
+            if not data:
+                raise RuntimeError(f"worker process {pid} ended without an answer")
+            done, value = pickle.loads(data)
+            if not done:
+                raise value
+            return cast(Result, value)
+
+        try:
+            yield result
+        finally:
+            if not answer.closed:
+                answer.close()  # the child, if still writing, gets a broken pipe and ends
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+
+
+def _answer(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
+    try:
+        try:
+            outcome: tuple[bool, Any] = (True, function(*args))
+        except BaseException as error:  # handed to the parent, which raises it
+            outcome = (False, error)
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # an answer that does not pickle: its text still gets through
+            data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} (not sent back: {error})")))
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+    finally:
+        os._exit(0)
 
 
 def _inherit(function: Callable[[Sequence[Any]], None], items: Sequence[Any]) -> None:

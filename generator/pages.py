@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,21 +111,29 @@ def plan(
     site: Site,
     config: SiteConfig,
     global_fingerprint: str,
-    related: Mapping[str, tuple[str, ...]] | None = None,
+    related: Callable[[], Mapping[str, tuple[str, ...]]] | None = None,
     bibtex: Mapping[str, str] | None = None,
 ) -> list[Page]:
-    """Every page of the site, in a fixed order, fingerprinted; ``related`` and ``bibtex`` are by paper slug."""
+    """Every page of the site, in a fixed order, fingerprinted; ``bibtex`` is by paper slug.
+
+    ``related`` gives each paper's related papers by slug. It is called once every other page is planned, so
+    that they can be planned while the related papers are still being worked out elsewhere."""
     tags = collect_tags(site)
-    pages = [*_digest_pages(site, config), *_paper_pages(site, tags, related or {}, bibtex or {})]
-    pages.extend(_tag_pages(site, config, tags))
-    pages.extend(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))
-    pages.append(Page("archive/", "archive.html", {"months": periods(site, "month")}))
-    pages.append(Page("404.html", "404.html", {}))
-    pages.append(Page("search/", "search.html", {"papers": len(site.papers)}))
+    digest_days = _fingerprinted(global_fingerprint, _digest_pages(site, config))
+    listings = [*_tag_pages(site, config, tags), *(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))]
+    listings.append(Page("archive/", "archive.html", {"months": periods(site, "month")}))
+    listings.append(Page("404.html", "404.html", {}))
+    listings.append(Page("search/", "search.html", {"papers": len(site.papers)}))
+    listings = _fingerprinted(global_fingerprint, listings)
+    papers = _fingerprinted(global_fingerprint, _paper_pages(site, tags, related() if related else {}, bibtex or {}))
+    pages = [*digest_days, *papers, *listings]
     extras = publishing_pages(
         site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, [p.path for p in pages]
     )
-    pages.extend(Page(path, template, context) for path, template, context in extras)
+    return pages + _fingerprinted(global_fingerprint, (Page(*extra) for extra in extras))
+
+
+def _fingerprinted(global_fingerprint: str, pages: Iterable[Page]) -> list[Page]:
     return [dataclasses.replace(p, fingerprint=_fingerprint(global_fingerprint, p)) for p in pages]
 
 

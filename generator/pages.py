@@ -125,7 +125,7 @@ def plan(
     listings.append(Page("404.html", "404.html", {}))
     listings.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     listings = _fingerprinted(global_fingerprint, listings)
-    papers = _fingerprinted(global_fingerprint, _paper_pages(site, tags, related() if related else {}, bibtex or {}))
+    papers = list(_paper_pages(site, tags, related() if related else {}, bibtex or {}, global_fingerprint))
     pages = [*digest_days, *papers, *listings]
     extras = publishing_pages(
         site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, [p.path for p in pages]
@@ -164,13 +164,24 @@ def _digest_pages(site: Site, config: SiteConfig) -> Iterator[Page]:
 
 
 def _paper_pages(
-    site: Site, tags: Tags, related: Mapping[str, tuple[str, ...]], bibtex: Mapping[str, str]
+    site: Site, tags: Tags, related: Mapping[str, tuple[str, ...]], bibtex: Mapping[str, str], global_fingerprint: str
 ) -> Iterator[Page]:
+    """Paper pages, fingerprinted as :func:`_fingerprint` would (a test holds them to it), without its walk
+    through each context: there are as many of these pages as papers, and all are planned on every build."""
     for paper in site.papers.values():
-        context = {"paper": paper, "days": site.days_of.get(paper.slug, ()), "tags": tags.of(paper)}
-        context["related"] = tuple(site.papers[s] for s in related.get(paper.slug, ()) if s in site.papers)
-        context["bibtex"] = bibtex.get(paper.slug, "")
-        yield Page(paper_path(paper.slug), "paper.html", context)
+        days = site.days_of.get(paper.slug, ())
+        paper_tags = tags.of(paper)
+        similar = tuple(site.papers[s] for s in related.get(paper.slug, ()) if s in site.papers)
+        bib = bibtex.get(paper.slug, "")
+        path = paper_path(paper.slug)
+        parts = [global_fingerprint, path, "paper.html", "bibtex", bib, "days", f"[{len(days)}"]
+        parts.extend(day.isoformat() for day in days)
+        parts += ("paper", paper.fingerprint, "related", f"[{len(similar)}", *(p.fingerprint for p in similar))
+        parts += ("tags", f"[{len(paper_tags)}")
+        for tag in paper_tags:
+            parts += ("Tag", tag.slug, tag.name)
+        context = {"paper": paper, "days": days, "tags": paper_tags, "related": similar, "bibtex": bib}
+        yield Page(path, "paper.html", context, hashlib.sha1("\x1f".join(parts).encode()).hexdigest())
 
 
 def _newest_first(papers: list[Paper]) -> list[Paper]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.model import Digest, Paper, Site
-from generator.pages import Page, plan
+from generator.pages import Page, _fingerprint, plan
 
 
 def site_of(count: int, tagged: str = "llm") -> Site:
@@ -64,3 +65,15 @@ def test_fingerprints_follow_content_not_identity() -> None:
     again = plan(site_of(5), SiteConfig(), "g")
     assert [p.fingerprint for p in first] == [p.fingerprint for p in again]
     assert [p.fingerprint for p in plan(site_of(5), SiteConfig(), "other templates")] != [p.fingerprint for p in first]
+
+
+def test_paper_pages_are_fingerprinted_as_the_generic_walk_would() -> None:
+    site = site_of(12)
+    papers = dict(site.papers)
+    papers["p003"] = dataclasses.replace(papers["p003"], tags=("llm", "RL", "rl"))  # two spellings, one tag
+    site = Site(papers, site.digests, {**site.days_of, "p004": (dt.date(2025, 1, 5), dt.date(2025, 2, 1))})
+    related = {"p003": ("p001", "p002"), "p004": ("p003", "gone")}
+    planned = plan(site, SiteConfig(), "g", lambda: related, {"p003": "@misc{x}"})
+    pages = [page for page in planned if page.template == "paper.html"]
+    assert len(pages) == 12 and len({p.fingerprint for p in pages}) == 12
+    assert all(page.fingerprint == _fingerprint("g", page) for page in pages)

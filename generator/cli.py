@@ -22,7 +22,6 @@ from generator.errors import InputError
 from generator.fetch import add_arguments as add_fetch_arguments
 from generator.fetch import run as run_fetch
 from generator.scaffold import new_site
-from generator.serve import serve
 
 log = logging.getLogger("generator")
 
@@ -113,6 +112,8 @@ def _run(args: argparse.Namespace, folder: SiteFolder, quiet: bool) -> int:
     if not folder.root.is_dir():
         raise InputError(folder.root, "site folder not found")
     if args.command == "serve":
+        from generator.serve import serve  # imported here: the web server and file watcher serve no other command
+
         return serve(folder, args.host, args.port)
     if args.command == "import":
         config = load_config(folder.root, args.config)

@@ -13,9 +13,11 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -42,6 +44,9 @@ def chunks(total: int, parts: int) -> list[tuple[int, int]]:
 
 def pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
     """``count`` forked workers, each set up by ``initializer(*initargs)`` (inherited, not pickled)."""
+    # Imported here: a build that forks no pool (a new day's) need not pay for importing it.
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         count, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
     )

@@ -6,15 +6,17 @@ thread (the preview server renders in-process), and for enough items to cover th
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar, cast
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +25,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 # A worker's inherited work, set once per worker process by _inherit.
-_inherited: tuple[Callable[[Sequence[Any]], None], Sequence[Any]] | None = None
+_inherited: tuple[Callable[[Sequence[Any]], Any], Sequence[Any]] | None = None
 
 
 def can_fork() -> bool:
@@ -52,76 +54,119 @@ def pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
     )
 
 
-def for_each_part(function: Callable[[Sequence[Item]], None], items: Sequence[Item], threshold: int) -> None:
+def for_each_part(function: Callable[[Sequence[Item]], object], items: Sequence[Item], threshold: int) -> None:
     """``function(part)`` for parts of ``items`` covering them all, in forked workers when there are enough."""
     count = workers(len(items), threshold)
     if count < 2:
         function(items)
         return
+    with parts_in_workers(function, items, count, count * 4) as results:
+        for _ in results:
+            pass  # a worker's exception is raised here
+
+
+@contextmanager
+def parts_in_workers(
+    function: Callable[[Sequence[Item]], Result], items: Sequence[Item], count: int, parts: int
+) -> Iterator[Iterator[Result]]:
+    """Start ``function(part)`` for each of ``chunks(len(items), parts)`` in ``count`` forked workers, which
+    inherit ``function`` and ``items``; the ``with`` body goes on and iterates what this yields for the results,
+    in order. Should the body fail, parts not yet started are dropped."""
     with pool(count, _inherit, (function, items)) as executor:
-        for _ in executor.map(_run, chunks(len(items), count * 4)):
-            pass  # map re-raises a worker's exception here
+        started = [executor.submit(_run, chunk) for chunk in chunks(len(items), parts)]
+        try:
+            yield (future.result() for future in started)
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 @contextmanager
 def in_child(function: Callable[..., Result], *args: Any) -> Iterator[Callable[[], Result]]:
     """Start ``function(*args)`` in a forked child; the ``with`` body goes on, and calls what this yields to wait
-    for the result (the child's exception is raised there). Where forking is not safe it runs at that call.
+    for the result (the child's exception is raised there). Where forking is not safe it runs at that call. A
+    child whose result is not asked for is stopped when the ``with`` ends.
 
     A plain fork and a pipe, not a pool: a pool keeps a thread in this process, and workers forked while it runs
     (to render, say) could inherit locks that thread holds."""
-    if not can_fork() or (os.cpu_count() or 1) < 2:
+    pid, answer = _start_child(function, args) if can_fork() and (os.cpu_count() or 1) > 1 else (0, None)
+    if answer is None:
         yield functools.partial(function, *args)
         return
+    reaped = False
+
+    def result() -> Result:
+        nonlocal reaped
+        data = answer.read()
+        os.waitpid(pid, 0)
+        reaped = True
+        if not data:
+            raise RuntimeError(f"worker process {pid} ended without an answer")
+        done, value = pickle.loads(data)
+        if not done:
+            raise value
+        return cast(Result, value)
+
+    try:
+        yield result
+    finally:
+        answer.close()
+        if not reaped:  # not asked for (the body failed), or the wait was interrupted: the work is not needed
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _start_child(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, BinaryIO | None]:
+    """Fork a child that runs ``function(*args)`` and writes what came of it into a pipe: (its process id, the
+    pipe's end to read), or (0, None) when the system cannot fork now."""
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
+    sys.stdout.flush()  # or the child could write out again what this process printed
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return 0, None
+    if pid == 0:
         os.close(read_end)
         _answer(write_end, function, args)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as answer:
-
-        def result() -> Result:
-            data = answer.read()
-            os.waitpid(pid, 0)
-            if not data:
-                raise RuntimeError(f"worker process {pid} ended without an answer")
-            done, value = pickle.loads(data)
-            if not done:
-                raise value
-            return cast(Result, value)
-
-        try:
-            yield result
-        finally:
-            if not answer.closed:
-                answer.close()  # the child, if still writing, gets a broken pipe and ends
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(pid, 0)
+    return pid, os.fdopen(read_end, "rb")
 
 
 def _answer(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
+    """In the child: run ``function``, send (True, its result) or (False, its exception), and end."""
     try:
         try:
-            outcome: tuple[bool, Any] = (True, function(*args))
+            data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # handed to the parent, which raises it
-            outcome = (False, error)
-        try:
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:  # an answer that does not pickle: its text still gets through
-            data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} (not sent back: {error})")))
+            data = _pickled_error(error)
         with os.fdopen(write_end, "wb") as out:
             out.write(data)
     finally:
         os._exit(0)
 
 
-def _inherit(function: Callable[[Sequence[Any]], None], items: Sequence[Any]) -> None:
+def _pickled_error(error: BaseException) -> bytes:
+    """``error`` as the parent will raise it, with the child's traceback as a note; an exception that would not
+    come back as itself (one that does not pickle, or whose __init__ takes other arguments) as a RuntimeError."""
+    where = "".join(traceback.format_exception(error))
+    error.add_note(f"in worker process {os.getpid()}:\n{where}")
+    try:
+        data = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)
+    except Exception:
+        return pickle.dumps((False, RuntimeError(f"{error!r} in worker process {os.getpid()}:\n{where}")))
+    return data
+
+
+def _inherit(function: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> None:
     global _inherited
     _inherited = (function, items)
 
 
-def _run(chunk: tuple[int, int]) -> None:
+def _run(chunk: tuple[int, int]) -> Any:
     assert _inherited is not None
     function, items = _inherited
-    function(items[chunk[0] : chunk[1]])
+    return function(items[chunk[0] : chunk[1]])

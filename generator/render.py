@@ -6,6 +6,7 @@ cores both steps are split between forked workers, which inherit the pages inste
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,9 +24,6 @@ from generator.theme import Renderer
 # Below this many pages, starting workers costs more than it saves.
 PARALLEL_FROM = 300
 
-# A worker's renderer and the work it inherited at fork; set once per worker process by _start.
-_worker: tuple[Renderer, Sequence[Paper], Sequence[Page], str | None] | None = None
-
 
 def render_pages(
     renderer: Renderer,
@@ -42,33 +40,37 @@ def render_pages(
     workers = forked.workers(len(pages), PARALLEL_FROM)
     if workers < 2:
         return [_output(renderer.render(page), page, write_to) for page in pages]
-    with priming(renderer, renderer.unprimed(papers)):
-        pass  # each worker would otherwise render the same abstracts again, for its own pages
+    prime(renderer, renderer.unprimed(papers))  # or each worker renders them again, and keeps what it made
     rendered: list[bytes | None] = []
-    no_papers: Sequence[Paper] = ()
-    with forked.pool(workers, _start, (renderer, no_papers, pages, write_to)) as pool:
-        for part in pool.map(_render, forked.chunks(len(pages), workers * 8)):
+    render_part = functools.partial(_render, renderer, write_to)
+    with forked.parts_in_workers(render_part, pages, workers, workers * 8) as parts:
+        for part in parts:
             rendered.extend(part)
             if progress:
                 progress("render", len(rendered), len(pages))
     return rendered
 
 
+def prime(renderer: Renderer, papers: Sequence[Paper]) -> None:
+    """Render the abstracts of ``papers`` now (see :func:`priming`)."""
+    with priming(renderer, papers):
+        pass  # nothing else to do meanwhile
+
+
 @contextmanager
 def priming(renderer: Renderer, papers: Sequence[Paper]) -> Iterator[None]:
-    """Render the abstracts of ``papers`` in forked workers while the body of the ``with`` runs; the renderer
-    has them all when it ends. Few papers are left to be rendered when a page asks for them."""
+    """Render the abstracts of ``papers`` while the body of the ``with`` runs, in forked workers when there are
+    many (else in this process, once the body is done); the renderer has them all when it ends."""
     workers = forked.workers(len(papers), PARALLEL_FROM)
     if workers < 2:
         yield
+        renderer.prime(papers)
         return
-    parts = forked.chunks(len(papers), workers)
-    no_pages: Sequence[Page] = ()
-    with forked.pool(workers, _start, (renderer, papers, no_pages, None)) as pool:
-        started = [pool.submit(_prime, part) for part in parts]
+    parts = workers * 4
+    with forked.parts_in_workers(functools.partial(_prime, renderer), papers, workers, parts) as primed:
         yield
-        for (start, stop), done in zip(parts, started, strict=True):
-            renderer.adopt(papers[start:stop], *done.result())
+        for (start, stop), (html, text) in zip(forked.chunks(len(papers), parts), primed, strict=True):
+            renderer.adopt(papers[start:stop], html, text)
 
 
 class TextCache:
@@ -96,23 +98,13 @@ class TextCache:
         self.memo.save()
 
 
-def _start(renderer: Renderer, papers: Sequence[Paper], pages: Sequence[Page], write_to: str | None) -> None:
-    global _worker
-    _worker = (renderer, papers, pages, write_to)
+def _prime(renderer: Renderer, papers: Sequence[Paper]) -> tuple[list[Markup], list[str]]:
+    renderer.prime(papers)
+    return renderer.primed(papers)
 
 
-def _prime(chunk: tuple[int, int]) -> tuple[list[Markup], list[str]]:
-    assert _worker is not None
-    renderer, papers, _, _ = _worker
-    part = papers[chunk[0] : chunk[1]]
-    renderer.prime(part)
-    return renderer.primed(part)
-
-
-def _render(chunk: tuple[int, int]) -> list[bytes | None]:
-    assert _worker is not None
-    renderer, _, pages, write_to = _worker
-    return [_output(renderer.render(page), page, write_to) for page in pages[chunk[0] : chunk[1]]]
+def _render(renderer: Renderer, write_to: str | None, pages: Sequence[Page]) -> list[bytes | None]:
+    return [_output(renderer.render(page), page, write_to) for page in pages]
 
 
 def _output(data: bytes, page: Page, write_to: str | None) -> bytes | None:

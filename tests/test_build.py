@@ -286,3 +286,23 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
     if (os.cpu_count() or 1) > 1:
         assert shares[:2] == [min(os.cpu_count() or 1, 8)] * 2  # abstracts, then pages, really shared out
     assert sites["workers"] == sites["serial"]
+
+
+def test_abstracts_rendered_for_pages_in_workers_reach_the_text_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer papers than it takes to prime in workers, but enough pages to render in them: the abstracts are
+    rendered once, here, and kept, not made again by each worker and lost."""
+    import pickle
+
+    from bench.corpus import write_corpus
+    from generator import render
+    from generator.cli import main
+
+    monkeypatch.setattr(render, "PARALLEL_FROM", 60)
+    folder = tmp_path / "site-folder"
+    write_corpus(folder, 50, per_day=10)
+    assert main(["-q", "-C", str(folder), "build"]) == 0
+    assert sum(1 for _ in (folder / "site").rglob("index.html")) > 60  # so the pages were rendered in workers
+    _, texts = pickle.loads((folder / ".digest-cache" / "abstract-text.pickle").read_bytes())
+    assert len(texts) == 50

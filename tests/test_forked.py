@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -40,11 +42,36 @@ def test_a_childs_exception_is_raised_where_the_result_is_asked_for() -> None:
         result()
 
 
-def test_a_result_never_asked_for_leaves_no_process_behind() -> None:
-    with forked.in_child(_pid_and_sum, 1) as _:
-        pass
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left to reap
+class _TwoArgumentError(Exception):
+    def __init__(self, what: str, where: str) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def _fails_with_two_arguments() -> None:
+    raise _TwoArgumentError("broken", "line 3")
+
+
+def _sleeps(pid_file: Path) -> None:
+    pid_file.write_text(str(os.getpid()))
+    time.sleep(30)
+
+
+def test_an_exception_that_cannot_be_rebuilt_still_says_what_happened() -> None:
+    with forked.in_child(_fails_with_two_arguments) as result, pytest.raises(RuntimeError) as raised:
+        result()
+    assert "broken at line 3" in str(raised.value) and "_fails_with_two_arguments" in str(raised.value)
+
+
+def test_a_child_whose_result_is_not_needed_is_stopped_at_once(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    started = time.monotonic()
+    with pytest.raises(KeyError), forked.in_child(_sleeps, pid_file):
+        while not pid_file.exists():
+            time.sleep(0.01)
+        raise KeyError("the build failed meanwhile")
+    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)  # gone, and reaped
 
 
 def test_with_another_thread_running_the_work_is_done_in_this_process() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.model import Digest, Paper
-from generator.output import write_bytes_atomically
+from generator.output import load_cache, save_cache
 from generator.slugs import is_valid_slug
 from generator.yamltext import Document, decode_utf8, parse_document
 
@@ -26,7 +25,7 @@ PAPERS = "papers"
 DIGESTS = "digests"
 PAPER_KEYS = ("title", "slug", "date", "authors", "arxiv", "links", "tags", "source")
 DIGEST_KEYS = ("date", "title", "papers")
-_CACHE_VERSION = 1
+_CACHE_VERSION = "content 1"
 
 
 @dataclass(frozen=True)
@@ -66,16 +65,12 @@ class ParseCache:
         self._part_of: dict[str, str] = {}
         self._changed: set[str] = set()
         for part in sorted(folder.glob("*.pickle")) if folder and folder.is_dir() else ():
-            try:
-                version, entries = pickle.loads(part.read_bytes())
-            except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError, TypeError):
-                self._changed.add(part.stem)  # unreadable: written again, or removed, on save
-                continue
-            if version == _CACHE_VERSION and isinstance(entries, dict):
+            entries = load_cache(part, _CACHE_VERSION)
+            if isinstance(entries, dict):
                 self.entries.update(entries)
                 self._part_of.update(dict.fromkeys(entries, part.stem))
             else:
-                self._changed.add(part.stem)
+                self._changed.add(part.stem)  # unreadable or out of date: written again, or removed, on save
 
     def get(self, path: str, stat: os.stat_result) -> Paper | Digest | None:
         hit = self.entries.get(path)
@@ -105,7 +100,7 @@ class ParseCache:
         for name, entries in parts.items():
             path = self.folder / f"{name}.pickle"
             if entries:
-                write_bytes_atomically(path, pickle.dumps((_CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+                save_cache(path, entries, _CACHE_VERSION)
             else:
                 path.unlink(missing_ok=True)
         self._changed.clear()

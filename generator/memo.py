@@ -6,11 +6,10 @@ A new day in a large archive changes few papers, but some results are needed for
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from generator.output import write_bytes_atomically
+from generator.output import load_cache, save_cache
 
 Value = TypeVar("Value")
 
@@ -24,11 +23,8 @@ class Memo(Generic[Value]):
 
     def __init__(self, path: Path, version: str) -> None:
         self.path, self.version = path, version
-        try:
-            saved_version, saved = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
-            saved_version, saved = None, {}
-        self.saved: dict[str, Value] = saved if saved_version == version and isinstance(saved, dict) else {}
+        saved = load_cache(path, version)
+        self.saved: dict[str, Value] = saved if isinstance(saved, dict) else {}
         self.used: dict[str, Value] = {}
 
     def get(self, key: str) -> Value | None:
@@ -42,4 +38,4 @@ class Memo(Generic[Value]):
 
     def save(self) -> None:
         if self.used != self.saved:
-            write_bytes_atomically(self.path, pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+            save_cache(self.path, self.used, self.version)

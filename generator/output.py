@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import pickle
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import forked
 
@@ -139,6 +141,21 @@ def write_texts_atomically(texts: Mapping[Path, str]) -> None:
             os.makedirs(folder, exist_ok=True)  # noqa: PTH103
             made.add(folder)
         _replace(name, f"{folder}/.{base}.{os.getpid()}.tmp", text.encode("utf-8"))
+
+
+def save_cache(path: Path, value: object, version: str = "") -> None:
+    """Keep ``value`` in a cache file, under ``version`` (of the code and settings that made it)."""
+    write_bytes_atomically(path, pickle.dumps((version, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_cache(path: Path, version: str = "") -> Any:
+    """What :func:`save_cache` kept in ``path`` under ``version``; None when the file is missing, damaged, or
+    made by other code or another version: a cache miss, never an error."""
+    try:
+        saved_version, value = pickle.loads(path.read_bytes())
+    except Exception:  # unpickling foreign or damaged data raises almost anything
+        return None
+    return value if saved_version == version else None
 
 
 def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> None:

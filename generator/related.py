@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from generator.model import Paper
-from generator.output import write_bytes_atomically
+from generator.output import load_cache, save_cache
 
 TOP_K = 5
 MAX_DF = 0.1  # share of papers a term may appear in; more common terms are stop words of the field
@@ -40,7 +39,7 @@ MIN_PAPERS_FOR_MAX_DF = 50  # below this a "common" term is noise of a small sam
 REFIT_GROWTH = 0.10
 BLOCK = 256  # rows per product block: bounds memory to BLOCK x papers floats (per worker)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-_CACHE_VERSION = 1  # bump when term(), paper_text() or the weighting change: cached rows would not match
+_CACHE_VERSION = "related 1"  # bump when term(), paper_text() or the weighting change: cached rows would not match
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
 _STOP_WORDS = """a about above after again against all also an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having here how
@@ -293,15 +292,12 @@ def _kth_score(pairs: Neighbours | None) -> float:
 
 
 def load_state(path: Path) -> State | None:
-    try:
-        version, state = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, ValueError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-    return state if version == _CACHE_VERSION and isinstance(state, State) else None
+    state = load_cache(path, _CACHE_VERSION)
+    return state if isinstance(state, State) else None
 
 
 def save_state(path: Path, state: State) -> None:
-    write_bytes_atomically(path, pickle.dumps((_CACHE_VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
+    save_cache(path, state, _CACHE_VERSION)
 
 
 def related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:

@@ -15,7 +15,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from lunr.builder import Builder
 from lunr.field_ref import FieldRef
 
 from generator.model import Paper
-from generator.output import write_bytes_atomically
+from generator.output import load_cache, save_cache
 from generator.search_text import terms
 
 FORMAT = 3  # bump when the part format or the text pipeline changes: invalidates caches
@@ -181,16 +180,12 @@ class Store:
         if self.folder is None:
             return None
         self.used.add(entry)
-        try:
-            with (self.folder / f"{entry}.pickle").open("rb") as file:
-                return pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            return None  # missing or damaged: compute again
+        return load_cache(self.folder / f"{entry}.pickle")  # None when missing or damaged: computed again
 
     def _put(self, entry: str, value: Any) -> None:
         if self.folder is None:
             return
-        write_bytes_atomically(self.folder / f"{entry}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        save_cache(self.folder / f"{entry}.pickle", value)
         self.used.add(entry)
 
 

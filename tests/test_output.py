@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import output
-from generator.output import Reuse, write_site, write_texts_atomically
+from generator.output import Reuse, load_cache, save_cache, write_site, write_texts_atomically
 from tests.conftest import tree_bytes
 
 
@@ -70,3 +70,15 @@ def test_texts_written_atomically_in_bulk_and_a_failure_leaves_no_temporary_file
     with pytest.raises(OSError):
         write_texts_atomically({tmp_path / "content" / "papers" / "blocked.md": "x"})
     assert not [p for p in (tmp_path / "content").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_cache_file_that_cannot_be_used_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "x.pickle"
+    assert load_cache(path) is None  # missing
+    save_cache(path, {"a": 1}, "v1")
+    assert load_cache(path, "v1") == {"a": 1}
+    assert load_cache(path, "v2") is None  # made by other code
+    path.write_bytes(b"\x80\x05garbage")
+    assert load_cache(path, "v1") is None  # damaged
+    path.write_bytes(b"cno_such_module\nX\n.")  # a pickle of a class from a module that is not there
+    assert load_cache(path, "v1") is None

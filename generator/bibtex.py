@@ -160,17 +160,19 @@ def _fields(paper: Paper) -> str:
 def entries(site: Site, memo: Memo[tuple[str, str]] | None = None) -> dict[str, str]:
     """The BibTeX entry of every paper, by slug. ``memo`` keeps each paper's base key and fields (by its
     fingerprint) between builds: a large archive's entries are otherwise worked out again on every build."""
-    worked_out = {}
-    for slug, paper in site.papers.items():
-        kept = memo if memo and paper.fingerprint else None  # a paper not read from a file has no fingerprint
-        known = kept.get(paper.fingerprint) if kept else None
-        if known is None:
-            known = (base_key(paper), _fields(paper))
-            if kept:
-                kept.put(paper.fingerprint, known)
-        worked_out[slug] = known
+    worked_out = {slug: _key_and_fields(paper, memo) for slug, paper in site.papers.items()}
     keys = cite_keys(site, {slug: base for slug, (base, _) in worked_out.items()})
     return {slug: _with_key(keys[slug], fields) for slug, (_, fields) in worked_out.items()}
+
+
+def _key_and_fields(paper: Paper, memo: Memo[tuple[str, str]] | None) -> tuple[str, str]:
+    if memo is None or not paper.fingerprint:  # a paper not read from a file has no fingerprint to keep it by
+        return base_key(paper), _fields(paper)
+    known = memo.get(paper.fingerprint)
+    if known is None:
+        known = (base_key(paper), _fields(paper))
+        memo.put(paper.fingerprint, known)
+    return known
 
 
 def bib_files(site: Site, by_slug: Mapping[str, str]) -> dict[str, bytes]:

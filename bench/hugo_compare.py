@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import timed
+from build_bench import machine_speed, timed
 from corpus import next_day, write_corpus
 
 LAYOUTS = {
@@ -59,6 +59,7 @@ def main() -> None:
         folder, hugo, log = Path(tmp) / "digest", Path(tmp) / "hugo", Path(tmp) / "log"
         files = write_corpus(folder, args.papers)
         print(f"# {args.papers} papers; {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
+        print(f"  machine speed now: {machine_speed(Path(tmp) / 'disk')}")
         ours, our_peak, stages = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
         ours -= stages.get("search index", 0.0)
         hugo_site(folder, hugo)
@@ -72,6 +73,7 @@ def main() -> None:
         hugo_site(folder, hugo)
         theirs, _, _ = timed(["hugo", "--quiet", "-s", str(hugo), "-d", str(hugo / "public")], log)
         print(f"one new day: paper-digest {ours - stages.get('search index', 0.0):.2f} s, hugo {theirs:.2f} s")
+        print(f"  machine speed now: {machine_speed(Path(tmp) / 'disk')}")
 
 
 if __name__ == "__main__":

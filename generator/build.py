@@ -184,11 +184,12 @@ def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str
     """The files just written are parsed already: cache them so the next build need not read them."""
     if not writes:
         return  # load_content saved the cache already
+    written = {str(path) for path in writes}
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
-        if item.path in writes:
+        if item.path in written:
             cache.put(item)
-    cache.save({str(item.path) for item in items})
+    cache.save({item.path for item in items})
 
 
 def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Imported:

@@ -25,7 +25,7 @@ PAPERS = "papers"
 DIGESTS = "digests"
 PAPER_KEYS = ("title", "slug", "date", "authors", "arxiv", "links", "tags", "source")
 DIGEST_KEYS = ("date", "title", "papers")
-_CACHE_VERSION = "content 1"
+_CACHE_VERSION = "content 2"  # 2: Paper.path and Digest.path are strings
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ class ParseCache:
         return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
 
     def put(self, item: Paper | Digest) -> None:
-        stat = item.path.stat()
-        key, part = str(item.path), f"{item.date:%Y-%m}"
+        stat = os.stat(item.path)  # noqa: PTH116 (a string, see Paper.path)
+        key, part = item.path, f"{item.date:%Y-%m}"
         self.entries[key] = (stat.st_mtime_ns, stat.st_size, item)
         self._changed.update((part, self._part_of.get(key, part)))
         self._part_of[key] = part
@@ -220,7 +220,7 @@ def paper_from(path: Path, doc: Document, file_hash: str) -> Paper:
         tags=_field(doc, path, "tags", _strings, ()),
         source=_field(doc, path, "source", _str, "text"),
         extra={k: v for k, v in doc.meta.values.items() if k not in PAPER_KEYS},
-        path=path,
+        path=str(path),
         fingerprint=file_hash,
     )
 
@@ -237,7 +237,7 @@ def parse_digest(path: Path, data: bytes) -> Digest:
         slugs=_field(doc, path, "papers", _strings, ()),
         intro=doc.body,
         title=_field(doc, path, "title", _str, ""),
-        path=path,
+        path=str(path),
         fingerprint=fingerprint(data),
     )
 

@@ -52,7 +52,7 @@ class Paper:
     tags: tuple[str, ...] = ()
     source: str = "text"
     extra: Mapping[str, Any] = field(default_factory=dict)
-    path: Path = Path()
+    path: str = ""  # the content file's; a string, as 10,000 cached Papers unpickled each build made Paths costly
     fingerprint: str = ""
 
     @property
@@ -72,7 +72,7 @@ class Digest:
     slugs: tuple[str, ...]
     intro: str = ""
     title: str = ""
-    path: Path = Path()
+    path: str = ""  # the content file's
     fingerprint: str = ""
 
 

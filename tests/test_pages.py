@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.model import Digest, Paper, Site
@@ -25,7 +24,7 @@ def site_of(count: int, tagged: str = "llm") -> Site:
         for i in range(count)
     }
     digests = tuple(
-        Digest(p.date, (p.slug,), path=Path(f"{p.date}.md"), fingerprint=f"d{p.slug}")
+        Digest(p.date, (p.slug,), path=f"{p.date}.md", fingerprint=f"d{p.slug}")
         for p in sorted(papers.values(), key=lambda p: p.date, reverse=True)
     )
     return Site(papers, digests, {p.slug: (p.date,) for p in papers.values()})

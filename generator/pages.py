@@ -20,7 +20,7 @@ from generator.feeds import publishing_pages
 from generator.model import Digest, Paper, Site
 from generator.slugs import name_slug
 from generator.urls import day_path, output_file, paper_path, tag_path
-from generator.views import author_pages, period_pages, periods
+from generator.views import Listing, author_pages, period_pages, periods
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def papers_shown(pages: Iterable[Page]) -> list[Paper]:
     found: dict[str, Paper] = {}
     for page in pages:
         for value in page.context.values():
-            items = value if isinstance(value, (tuple, list)) else (value,)
+            items = value if isinstance(value, (tuple, list, Listing)) else (value,)
             for item in items:
                 paper = item if isinstance(item, Paper) else getattr(item, "paper", None)
                 if isinstance(paper, Paper):
@@ -260,6 +260,9 @@ def _stable(value: Any, out: list[str]) -> None:
         out.append(value.isoformat())
     elif kind is int or value is None or kind is bool:
         out.append(repr(value))
+    elif kind is Listing:
+        out.append("Listing")
+        out.extend(value.inputs())
     elif hasattr(kind, "__dataclass_fields__"):
         out.append(kind.__name__)
         for item in vars(value).values():  # a frozen dataclass's fields, in order

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from generator.model import Digest, Paper, Site
 from generator.slugs import name_slug
@@ -112,6 +112,41 @@ def listed(site: Site, period: Period) -> tuple[Listed, ...]:
     return tuple(sorted(first.values(), key=_order))
 
 
+class Listing(Sequence[Listed]):
+    """The papers of a period as :func:`listed` gives them, worked out when first read: a week or month page is
+    planned on every build but rendered only when it changed, and planning needs only :meth:`inputs`."""
+
+    def __init__(self, site: Site, period: Period) -> None:
+        self.site, self.period = site, period
+        self._items: tuple[Listed, ...] | None = None
+
+    def inputs(self) -> list[str]:
+        """What the listing is made from: its days' digests and their papers, by file hash."""
+        papers = self.site.papers
+        return [
+            *(d.fingerprint for d in self.period.days),
+            *(papers[s].fingerprint for d in self.period.days for s in d.slugs),
+        ]
+
+    def _listed(self) -> tuple[Listed, ...]:
+        if self._items is None:
+            self._items = listed(self.site, self.period)
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._listed())
+
+    @overload
+    def __getitem__(self, index: int) -> Listed: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Listed, ...]: ...
+    def __getitem__(self, index: int | slice) -> Listed | tuple[Listed, ...]:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[Listed]:
+        return iter(self._listed())
+
+
 def _order(item: Listed) -> tuple[int, int, int, int, str]:
     known = item.upvotes is not None
     return (0 if known else 1, -(item.upvotes or 0), -item.day.toordinal(), item.rank, item.paper.slug)
@@ -128,7 +163,7 @@ def period_pages(site: Site) -> Iterator[PageSpec]:
                 "period.html",
                 {
                     "period": period,
-                    "entries": listed(site, period),
+                    "entries": Listing(site, period),
                     "newer": series[i - 1] if i > 0 else None,
                     "older": series[i + 1] if i + 1 < len(series) else None,
                     "related_periods": overlapping,

@@ -76,3 +76,17 @@ def test_paper_pages_are_fingerprinted_as_the_generic_walk_would() -> None:
     pages = [page for page in planned if page.template == "paper.html"]
     assert len(pages) == 12 and len({p.fingerprint for p in pages}) == 12
     assert all(page.fingerprint == _fingerprint("g", page) for page in pages)
+
+
+def test_a_week_page_changes_with_its_papers_and_days_only() -> None:
+    def weeks(site: Site) -> dict[str, str]:
+        return {p.path: p.fingerprint for p in plan(site, SiteConfig(), "g") if p.path.startswith("week/")}
+
+    site = site_of(21)  # 2025-01-01 (a Wednesday) to 01-21: four ISO weeks
+    before = weeks(site)
+    edited = dict(site.papers)
+    edited["p008"] = dataclasses.replace(edited["p008"], extra={"upvotes": 5}, fingerprint="fp8-edited")  # Jan 9
+    after = weeks(Site(edited, site.digests, site.days_of))
+    assert len(before) == 4 and {path for path in before if before[path] != after[path]} == {"week/2025-W02/"}
+    entries = next(p for p in plan(site, SiteConfig(), "g") if p.path == "week/2025-W02/").context["entries"]
+    assert [item.paper.slug for item in entries] == [f"p{i:03d}" for i in range(11, 4, -1)]  # Jan 12 back to 6

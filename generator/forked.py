@@ -44,7 +44,7 @@ def chunks(total: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
-def pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+def _pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
     """``count`` forked workers, each set up by ``initializer(*initargs)`` (inherited, not pickled)."""
     # Imported here: a build that forks no pool (a new day's) need not pay for importing it.
     from concurrent.futures import ProcessPoolExecutor
@@ -72,7 +72,7 @@ def parts_in_workers(
     """Start ``function(part)`` for each of ``chunks(len(items), parts)`` in ``count`` forked workers, which
     inherit ``function`` and ``items``; the ``with`` body goes on and iterates what this yields for the results,
     in order. Should the body fail, parts not yet started are dropped."""
-    with pool(count, _inherit, (function, items)) as executor:
+    with _pool(count, _inherit, (function, items)) as executor:
         started = [executor.submit(_run, chunk) for chunk in chunks(len(items), parts)]
         try:
             yield (future.result() for future in started)

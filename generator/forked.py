@@ -7,7 +7,6 @@ thread (the preview server renders in-process), and for enough items to cover th
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import pickle
 import signal
@@ -30,7 +29,7 @@ _inherited: tuple[Callable[[Sequence[Any]], Any], Sequence[Any]] | None = None
 
 def can_fork() -> bool:
     """Whether forking is possible and safe here: on a system that can, from a process running no other thread."""
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    return threading.active_count() == 1 and hasattr(os, "fork")
 
 
 def workers(items: int, threshold: int) -> int:
@@ -46,7 +45,8 @@ def chunks(total: int, parts: int) -> list[tuple[int, int]]:
 
 def _pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
     """``count`` forked workers, each set up by ``initializer(*initargs)`` (inherited, not pickled)."""
-    # Imported here: a build that forks no pool (a new day's) need not pay for importing it.
+    # Imported here: a build that forks no pool (a new day's) need not pay for importing them.
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(

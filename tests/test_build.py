@@ -225,6 +225,15 @@ def test_cli_help_and_usage_errors(tmp_path: Path) -> None:
     assert run_digest("import", "x.txt", "--date", "June").returncode == 2
 
 
+def test_the_command_line_starts_without_what_only_some_commands_need() -> None:
+    """Every command pays for what the command line imports: the network, XML, process pools, numpy and lunr
+    are imported by the commands (and stages) that use them."""
+    heavy = ("http.client", "urllib.request", "xml.etree.ElementTree", "multiprocessing", "numpy", "lunr")
+    code = f"import sys, generator.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_two_builds_at_once_do_not_trip_over_each_other(seed_site: Path) -> None:
     command = [sys.executable, "-m", "generator", "-q", "-C", str(seed_site), "build"]
     first = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
@@ -284,7 +293,8 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
         sites[name] = tree_bytes(folder / "site")
     assert sum(name.endswith(".html") for name in sites["workers"]) > pages
     if (os.cpu_count() or 1) > 1:
-        assert shares[:2] == [min(os.cpu_count() or 1, 8)] * 2  # abstracts, then pages, really shared out
+        # abstracts, then the paper pages (the other pages are too few), really shared out
+        assert shares[0] == min(os.cpu_count() or 1, 8) and shares.count(shares[0]) >= 2
     assert sites["workers"] == sites["serial"]
 
 

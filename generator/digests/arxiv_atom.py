@@ -7,13 +7,15 @@ as a feed with a single entry titled "Error"; that is an error here, not a paper
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.digests.fields import Parsed, arxiv_id, one_line, timestamp, unwrap
 from generator.errors import InputError
 from generator.model import Entry
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 SOURCE = "arxiv"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,13 +8,15 @@ Each item gives the title, the abs link, ``dc:creator`` (authors, comma separate
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.digests.fields import Parsed, arxiv_id, common_date, one_line, timestamp, unwrap
 from generator.errors import InputError
 from generator.model import Entry
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 SOURCE = "arxiv-rss"
 ARXIV = "{http://arxiv.org/schemas/atom}"

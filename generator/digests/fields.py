@@ -7,21 +7,19 @@ Feeds arrive from the network, so XML is parsed with defusedxml (no entity expan
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import InputError
 from generator.model import Entry
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,8 @@ def timestamp(text: str) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         pass
+    import email.utils  # here, as the XML modules below: a build of text digests needs none of them
+
     try:
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -107,6 +107,11 @@ def parse_json(path: Path, text: str) -> Any:
 
 def parse_xml(path: Path, text: str) -> ET.Element:
     """The root element of an XML document; malformed or unsafe XML is an InputError naming the line."""
+    import xml.etree.ElementTree as ET
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
     try:
         return SafeET.fromstring(text)
     except ET.ParseError as error:

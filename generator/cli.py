@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input or configuration (the message names the file 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -13,6 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from generator import __version__
 from generator.build import BuildReport, Progress, SiteFolder, build, import_digests, today_in
@@ -77,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("new", parents=[common], help="make a fresh site folder")
     p.add_argument("target", type=Path, metavar="DIR")
     return parser
+
+
+def run() -> NoReturn:
+    """The ``digest`` command: :func:`main`, then end the process at once.
+
+    Every file is written and closed by then; tearing down the heap a large build leaves took 0.05 s more
+    (mypy ends the same way)."""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe: there is no one left to tell
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,7 +173,7 @@ def _progress() -> Progress | None:
         return None
 
     def show(stage: str, done: int, total: int) -> None:
-        sys.stderr.write(f"\r{stage}: {done}/{total} ({100 * done // total}%)")
+        sys.stderr.write(f"\r{stage}: {done}/{total} ({100 * done // total}%)\033[K")
         sys.stderr.flush()
 
     return show

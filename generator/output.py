@@ -71,10 +71,12 @@ def staging_folder(out_dir: Path, fresh: bool = True) -> Path:
 
 
 def _update_in_place(out_dir: Path, files: Mapping[str, Source], stale: set[str]) -> None:
-    for name in sorted(files):
+    root = str(out_dir)  # an f-string, not os.path.join: this runs for every file of the site (see Reuse)
+    placed = [
+        name for name, source in files.items() if not (isinstance(source, Reuse) and source.path == f"{root}/{name}")
+    ]
+    for name in sorted(placed):
         source = files[name]
-        if isinstance(source, Reuse) and source.path == os.path.join(out_dir, name):  # noqa: PTH118 (see Reuse)
-            continue
         target = out_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.tmp")

@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,7 @@ from generator.output import (
     write_text_atomically,
     write_texts_atomically,
 )
-from generator.pages import build_site, papers_shown, plan
+from generator.pages import Page, build_site, papers_shown, plan_site
 from generator.render import TextCache, priming, render_pages
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
@@ -206,6 +206,39 @@ class _Outputs:
     previous: tuple[str, ...] = ()  # the files the previous build wrote
 
 
+@dataclass
+class _Pages:
+    """Renders the pages whose fingerprints changed since the previous build, keeps the others as they are."""
+
+    renderer: Renderer
+    outputs: _Outputs
+    output: str  # site/
+    old_files: dict[str, str]  # the previous build's fingerprint of each file
+    progress: Progress | None
+    staging: Path | None = None  # the fresh site/ that pages are written into, when most are new
+    rendered: int = 0
+
+    def stale(self, pages: Sequence[Page]) -> list[Page]:
+        """The pages of ``pages`` that are to be rendered again (the others are kept)."""
+        self.outputs.manifest.update((page.file, page.fingerprint) for page in pages)
+        return [page for page in pages if not _reuse(self.output, self.old_files, self.outputs, page.file)]
+
+    def render(self, pages: Sequence[Page], label: str) -> None:
+        staging = str(self.staging) if self.staging else None
+        rendered = render_pages(self.renderer, papers_shown(pages), pages, self.progress, staging, label)
+        self.outputs.files.update(
+            (page.file, Staged() if data is None else data) for page, data in zip(pages, rendered, strict=True)
+        )
+        self.rendered += len(pages)
+
+    def add(self, name: str, data: bytes) -> None:
+        """A file made otherwise than from a page (``name`` is its site path), kept if it did not change."""
+        self.outputs.manifest[name] = fingerprint(data)
+        if not _reuse(self.output, self.old_files, self.outputs, name):
+            self.outputs.files[name] = data
+            self.rendered += 1
+
+
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
     """Changes when any input of any page changes: content files, templates, config, static files."""
     digest = hashlib.sha1(global_fingerprint.encode())
@@ -235,44 +268,40 @@ def _render(
     if previous.get("inputs") == inputs:
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
-    # Imported here: lunr takes longer to import than a no-change rebuild takes.
-    from generator.search import search_files
-
     site = build_site(content)
-    # Related papers are worked out by a child process while this one plans the other pages, and abstracts
-    # never rendered before (a first build: all of them) are rendered by workers in the meantime.
     with forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle") as related:
         text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
         texts = text_cache.texts(site.papers.values())
         renderer = Renderer(theme, config, texts, folder.cache / "templates")
+        # Abstracts never rendered before (a first build: all of them) are rendered by workers meanwhile.
         with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
             citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
             citations = bibtex.entries(site, citation_memo)
-            pages = plan(site, config, global_fingerprint, related, citations)
-            report.pages = len(pages)
-            clock.lap("related papers and plan")
-    outputs = _Outputs({}, {page.file: page.fingerprint for page in pages}, inputs, tuple(previous.get("files", ())))
-    output, old_files = str(folder.output), previous.get("files", {})
-    stale = [page for page in pages if not _reuse(output, old_files, outputs, page.file)]
-    # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
-    staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(pages) else None
-    rendered = render_pages(renderer, papers_shown(stale), stale, progress, str(staging) if staging else None)
+            planned = plan_site(site, config, global_fingerprint, citations)
+        clock.lap("plan pages")
+        outputs = _Outputs({}, {}, inputs, tuple(previous.get("files", ())))
+        pages = _Pages(renderer, outputs, str(folder.output), previous.get("files", {}), progress)
+        stale = pages.stale(planned.pages)
+        # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
+        pages.staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(planned.pages) else None
+        pages.render(stale, "render")  # while the child works out related papers, which only paper pages show
+        clock.lap("render pages")
+        paper_pages = planned.paper_pages(related())
+        clock.lap("related papers")
+    pages.render(pages.stale(paper_pages), "render papers")
     text_cache.save(texts)
     citation_memo.save()
-    outputs.files.update(
-        (page.file, Staged() if data is None else data) for page, data in zip(stale, rendered, strict=True)
-    )
-    report.rendered += len(stale)
-    clock.lap("render pages")
+    clock.lap("render paper pages")
     generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
     clock.lap("bibtex")
+    # Imported here: lunr takes longer to import than a no-change rebuild takes.
+    from generator.search import search_files
+
     generated.update(search_files(site, folder.cache / "search", texts))
     clock.lap("search index")
     for name, data in generated.items():
-        outputs.manifest[name] = fingerprint(data)
-        if not _reuse(output, old_files, outputs, name):
-            outputs.files[name] = data
-            report.rendered += 1
+        pages.add(name, data)
+    report.pages, report.rendered = len(planned.pages) + len(paper_pages), pages.rendered
     return outputs
 
 
@@ -294,7 +323,7 @@ def _reuse(output: str, old_files: dict[str, str], outputs: _Outputs, name: str)
     if old_files.get(name) != outputs.manifest[name]:
         return False
     # Strings, not Paths: this runs for every file of the site, and making Paths costs more than the stat.
-    old = os.path.join(output, name)  # noqa: PTH118
+    old = f"{output}/{name}"  # not os.path.join, which costs more than the stat
     if not os.path.isfile(old):  # noqa: PTH113
         return False
     outputs.files[name] = Reuse(old)

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,44 +80,67 @@ def build_site(content: Content) -> Site:
 
 @dataclass(frozen=True)
 class Tags:
-    """Tags by slug, and the slug of each spelling: "LLM" and "llm" are one tag, named by its first spelling."""
+    """Tags by slug, and each paper's tags (by paper slug): "LLM" and "llm" are one tag, named by its first
+    spelling."""
 
     by_slug: dict[str, Tag]
-    slug_of: dict[str, str]
     counts: dict[str, int]
+    of_paper: dict[str, tuple[Tag, ...]]
 
     def of(self, paper: Paper) -> tuple[Tag, ...]:
-        if not paper.tags:
-            return ()
-        if len(paper.tags) == 1:
-            return (self.by_slug[self.slug_of[paper.tags[0]]],)
-        return tuple(self.by_slug[s] for s in sorted({self.slug_of[name] for name in paper.tags}))
+        return self.of_paper.get(paper.slug, ())
 
 
 def collect_tags(site: Site) -> Tags:
     slug_of: dict[str, str] = {}
     names: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, int] = defaultdict(int)
     for paper in site.papers.values():
-        for name in set(paper.tags):
-            slug = slug_of.setdefault(name, name_slug(name))
-            names[slug].add(name)
-            counts[slug] += 1
+        for name in paper.tags:
+            if name not in slug_of:
+                slug_of[name] = name_slug(name)
+                names[slug_of[name]].add(name)
     by_slug = {slug: Tag(slug, sorted(names[slug])[0]) for slug in sorted(names)}
-    return Tags(by_slug, slug_of, dict(counts))
+    of_paper: dict[str, tuple[Tag, ...]] = {}
+    counts: dict[str, int] = dict.fromkeys(by_slug, 0)
+    for paper in site.papers.values():
+        if paper.tags:
+            slugs = sorted({slug_of[name] for name in paper.tags})
+            of_paper[paper.slug] = tuple(by_slug[slug] for slug in slugs)
+            for slug in slugs:
+                counts[slug] += 1
+    return Tags(by_slug, counts, of_paper)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The site's pages. Paper pages show each paper's related papers, which may still be being worked out
+    elsewhere when every other page is planned (and rendered): :meth:`paper_pages` plans them once known."""
+
+    pages: list[Page]  # every page but the papers'
+    site: Site
+    tags: Tags
+    bibtex: Mapping[str, str]
+    global_fingerprint: str
+
+    def paper_pages(self, related: Mapping[str, tuple[str, ...]]) -> list[Page]:
+        """The page of every paper; ``related`` gives each paper's related papers by slug."""
+        return list(_paper_pages(self.site, self.tags, related, self.bibtex, self.global_fingerprint))
 
 
 def plan(
     site: Site,
     config: SiteConfig,
     global_fingerprint: str,
-    related: Callable[[], Mapping[str, tuple[str, ...]]] | None = None,
+    related: Mapping[str, tuple[str, ...]] | None = None,
     bibtex: Mapping[str, str] | None = None,
 ) -> list[Page]:
-    """Every page of the site, in a fixed order, fingerprinted; ``bibtex`` is by paper slug.
+    """Every page of the site, fingerprinted (see :func:`plan_site`), paper pages last."""
+    planned = plan_site(site, config, global_fingerprint, bibtex or {})
+    return [*planned.pages, *planned.paper_pages(related or {})]
 
-    ``related`` gives each paper's related papers by slug. It is called once every other page is planned, so
-    that they can be planned while the related papers are still being worked out elsewhere."""
+
+def plan_site(site: Site, config: SiteConfig, global_fingerprint: str, bibtex: Mapping[str, str]) -> Plan:
+    """Every page of the site in a fixed order, fingerprinted; ``bibtex`` is by paper slug."""
     tags = collect_tags(site)
     digest_days = _fingerprinted(global_fingerprint, _digest_pages(site, config))
     listings = [*_tag_pages(site, config, tags), *(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))]
@@ -125,12 +148,10 @@ def plan(
     listings.append(Page("404.html", "404.html", {}))
     listings.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     listings = _fingerprinted(global_fingerprint, listings)
-    papers = list(_paper_pages(site, tags, related() if related else {}, bibtex or {}, global_fingerprint))
-    pages = [*digest_days, *papers, *listings]
-    extras = publishing_pages(
-        site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, [p.path for p in pages]
-    )
-    return pages + _fingerprinted(global_fingerprint, (Page(*extra) for extra in extras))
+    paths = [*(p.path for p in digest_days), *map(paper_path, site.papers), *(p.path for p in listings)]
+    extras = publishing_pages(site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, paths)
+    pages = [*digest_days, *listings, *_fingerprinted(global_fingerprint, (Page(*extra) for extra in extras))]
+    return Plan(pages, site, tags, bibtex, global_fingerprint)
 
 
 def _fingerprinted(global_fingerprint: str, pages: Iterable[Page]) -> list[Page]:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from generator.config import SiteConfig
 from generator.model import Digest, Paper, Site
-from generator.pages import Page, _fingerprint, plan
+from generator.pages import Page, _fingerprint, collect_tags, plan
 
 
 def site_of(count: int, tagged: str = "llm") -> Site:
@@ -36,6 +36,19 @@ def tag_pages(pages: list[Page]) -> dict[str, Page]:
 
 def slugs(page: Page) -> list[str]:
     return [p.slug for p in page.context["papers"]]
+
+
+def test_spellings_of_a_tag_are_one_tag_counted_once_per_paper() -> None:
+    site = site_of(3)
+    papers = dict(site.papers)
+    papers["p001"] = dataclasses.replace(papers["p001"], tags=("LLM", "llm", "RL"))
+    tags = collect_tags(Site(papers, site.digests, site.days_of))
+    assert {slug: (tag.name, tags.counts[slug]) for slug, tag in tags.by_slug.items()} == {
+        "llm": ("LLM", 3),
+        "rl": ("RL", 1),
+    }
+    assert [tag.slug for tag in tags.of(papers["p001"])] == ["llm", "rl"]
+    assert tags.of(dataclasses.replace(papers["p000"], slug="unknown", tags=())) == ()
 
 
 def test_tag_pages_are_numbered_from_the_oldest() -> None:
@@ -72,7 +85,7 @@ def test_paper_pages_are_fingerprinted_as_the_generic_walk_would() -> None:
     papers["p003"] = dataclasses.replace(papers["p003"], tags=("llm", "RL", "rl"))  # two spellings, one tag
     site = Site(papers, site.digests, {**site.days_of, "p004": (dt.date(2025, 1, 5), dt.date(2025, 2, 1))})
     related = {"p003": ("p001", "p002"), "p004": ("p003", "gone")}
-    planned = plan(site, SiteConfig(), "g", lambda: related, {"p003": "@misc{x}"})
+    planned = plan(site, SiteConfig(), "g", related, {"p003": "@misc{x}"})
     pages = [page for page in planned if page.template == "paper.html"]
     assert len(pages) == 12 and len({p.fingerprint for p in pages}) == 12
     assert all(page.fingerprint == _fingerprint("g", page) for page in pages)

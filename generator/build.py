@@ -21,6 +21,7 @@ from generator import bibtex, forked
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
+from generator.fragments import Fragments
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.memo import Memo
@@ -272,7 +273,8 @@ def _render(
     with forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle") as related:
         text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
         texts = text_cache.texts(site.papers.values())
-        renderer = Renderer(theme, config, texts, folder.cache / "templates")
+        fragments = Fragments(Memo(folder.cache / "fragments.pickle", global_fingerprint))
+        renderer = Renderer(theme, config, texts, folder.cache / "templates", fragments)
         # Abstracts never rendered before (a first build: all of them) are rendered by workers meanwhile.
         with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
             citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
@@ -291,6 +293,7 @@ def _render(
     pages.render(pages.stale(paper_pages), "render papers")
     text_cache.save(texts)
     citation_memo.save()
+    fragments.save()
     clock.lap("render paper pages")
     generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
     clock.lap("bibtex")

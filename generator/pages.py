@@ -197,7 +197,9 @@ def _paper_pages(
         path = paper_path(paper.slug)
         parts = [global_fingerprint, path, "paper.html", "bibtex", bib, "days", f"[{len(days)}"]
         parts.extend(day.isoformat() for day in days)
-        parts += ("paper", paper.fingerprint, "related", f"[{len(similar)}", *(p.fingerprint for p in similar))
+        parts += ("paper", paper.slug, paper.fingerprint, "related", f"[{len(similar)}")
+        for other in similar:
+            parts += (other.slug, other.fingerprint)
         parts += ("tags", f"[{len(paper_tags)}")
         for tag in paper_tags:
             parts += ("Tag", tag.slug, tag.name)
@@ -252,18 +254,21 @@ def _tag_listing(tag: Tag, papers: list[Paper], size: int) -> Iterator[Page]:
 
 def _fingerprint(global_fingerprint: str, page: Page) -> str:
     parts = [global_fingerprint, page.path, page.template]
-    _stable(page.context, parts)
+    describe(page.context, parts)
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
 
-def _stable(value: Any, out: list[str]) -> None:
-    """Append a stable description of ``value``; papers and digests stand for themselves by file hash.
+def describe(value: Any, out: list[str]) -> None:
+    """Append a stable description of ``value`` to ``out``: what it shows, so that two values described alike
+    render alike. A paper stands for its slug and file hash, a digest for its file hash.
 
     Dispatches on the exact type, the common ones first, and before any isinstance (abstract classes are slow to
     check): this runs for every item of every page on every build.
     """
     kind = type(value)
-    if kind is Paper or kind is Digest:
+    if kind is Paper:
+        out += (value.slug, value.fingerprint)  # the slug may come from the file's name, not its text
+    elif kind is Digest:
         out.append(value.fingerprint)
     elif kind is str:
         out.append(value)
@@ -272,11 +277,11 @@ def _stable(value: Any, out: list[str]) -> None:
         for item in value:  # lists of papers and dates are most of what pages hold: no call for each
             item_kind = type(item)
             if item_kind is Paper:
-                out.append(item.fingerprint)
+                out += (item.slug, item.fingerprint)
             elif item_kind is dt.date:
                 out.append(item.isoformat())
             else:
-                _stable(item, out)
+                describe(item, out)
     elif kind is dt.date:
         out.append(value.isoformat())
     elif kind is int or value is None or kind is bool:
@@ -287,10 +292,10 @@ def _stable(value: Any, out: list[str]) -> None:
     elif hasattr(kind, "__dataclass_fields__"):
         out.append(kind.__name__)
         for item in vars(value).values():  # a frozen dataclass's fields, in order
-            _stable(item, out)
+            describe(item, out)
     elif kind is dict or isinstance(value, Mapping):
         for key in sorted(value):
             out.append(str(key))
-            _stable(value[key], out)
+            describe(value[key], out)
     else:
         out.append(repr(value))

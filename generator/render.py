@@ -42,11 +42,13 @@ def render_pages(
     if workers < 2:
         return [_output(renderer.render(page), page, write_to) for page in pages]
     prime(renderer, renderer.unprimed(papers))  # or each worker renders them again, and keeps what it made
+    renderer.fragments.take()  # what this process made is kept already: workers hand back only their own
     rendered: list[bytes | None] = []
     render_part = functools.partial(_render, renderer, write_to)
     with forked.parts_in_workers(render_part, pages, workers, workers * 8) as parts:
-        for part in parts:
+        for part, (made, reused) in parts:
             rendered.extend(part)
+            renderer.fragments.adopt(made, reused)
             if progress:
                 progress(label, len(rendered), len(pages))
     return rendered
@@ -109,8 +111,11 @@ def _prime(renderer: Renderer, papers: Sequence[Paper]) -> tuple[list[Markup], l
     return renderer.primed(papers)
 
 
-def _render(renderer: Renderer, write_to: str | None, pages: Sequence[Page]) -> list[bytes | None]:
-    return [_output(renderer.render(page), page, write_to) for page in pages]
+def _render(
+    renderer: Renderer, write_to: str | None, pages: Sequence[Page]
+) -> tuple[list[bytes | None], tuple[dict[str, str], list[str]]]:
+    """In a worker: the pages, and the fragments it made and reused meanwhile (see :class:`Fragments`)."""
+    return [_output(renderer.render(page), page, write_to) for page in pages], renderer.fragments.take()
 
 
 def _output(data: bytes, page: Page, write_to: str | None) -> bytes | None:

@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from markupsafe import Markup
@@ -21,6 +22,7 @@ from generator import __version__
 from generator.config import SiteConfig
 from generator.errors import InputError
 from generator.feeds import scholarly_article, xml_text
+from generator.fragments import FragmentCache, Fragments
 from generator.markdown import Markdown, shorten
 from generator.mathml import inline_math, plain_math
 from generator.model import Paper
@@ -93,11 +95,17 @@ class Renderer:
     """Renders pages through one Jinja environment; Markdown is rendered once per text and reused."""
 
     def __init__(
-        self, theme: Theme, config: SiteConfig, texts: dict[str, str] | None = None, compiled: Path | None = None
+        self,
+        theme: Theme,
+        config: SiteConfig,
+        texts: dict[str, str] | None = None,
+        compiled: Path | None = None,
+        fragments: Fragments | None = None,
     ) -> None:
         """``texts`` maps Markdown sources to their plain text: known ones are not rendered again, and new ones
         are added to it. ``compiled`` is a folder to keep compiled templates in (by their source's checksum):
-        compiling them costs more than a new day's pages take to render."""
+        compiling them costs more than a new day's pages take to render. ``fragments`` keeps what the
+        templates' ``{% cache %}`` blocks render (for this build only, without it)."""
         if compiled:
             compiled.mkdir(parents=True, exist_ok=True)
         loader = jinja2.ChoiceLoader(
@@ -115,7 +123,10 @@ class Renderer:
             keep_trailing_newline=True,
             auto_reload=False,  # a renderer lives for one build: no need to stat every template on every page
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+            extensions=[FragmentCache],
         )
+        self.fragments = fragments or Fragments()
+        cast(FragmentCache, self.env.extensions[FragmentCache.identifier]).fragments = self.fragments
         self._md = Markdown()
         self._html: dict[tuple[str, str], Markup] = {}
         self._text = {} if texts is None else texts

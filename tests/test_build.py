@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -112,14 +114,26 @@ def test_hand_edit_survives_and_is_published(seed_site: Path) -> None:
     assert (seed_site / "content" / "papers" / "a-late-paper.md").is_file()
 
 
-def test_an_edited_abstract_shows_in_every_snippet_of_it(seed_site: Path) -> None:
-    """Snippet texts are kept between builds (by the abstract's hash): an edit must still reach every page."""
+def test_an_edited_paper_shows_on_every_page_that_lists_it(seed_site: Path) -> None:
+    """Snippet texts and listed items are kept between builds (by the paper's file hash): an edit must still
+    reach every page."""
+    build_ok(seed_site)
+    paper = next((seed_site / "content" / "papers").glob("taid-*.md"))
+    paper.write_text(paper.read_text(encoding="utf-8").replace("tags: []", "tags: [favourite]"), encoding="utf-8")
     build_ok(seed_site)
     assert (seed_site / ".digest-cache" / "abstract-text.pickle").is_file()
-    paper = next((seed_site / "content" / "papers").glob("taid-*.md"))
+    assert (seed_site / ".digest-cache" / "fragments.pickle").is_file()
+    link = f'href="/papers/{paper.stem}/"'
+    pages = [p for p in (seed_site / "site").rglob("*.html") if p.relative_to(seed_site / "site").parts[0] != "papers"]
+    listing = [p for p in pages if link in p.read_text("utf-8")]  # (paper pages: their related papers change)
+    assert {p.relative_to(seed_site / "site").parts[0] for p in listing} >= {"week", "month", "tags", "date"}
     front, _, _ = paper.read_text(encoding="utf-8").partition("\n---\n")
+    front = re.sub(r"^title: .*$", "title: Retitled By Hand", front, count=1, flags=re.MULTILINE)
     paper.write_text(f"{front}\n---\nRewritten by hand: a *short* abstract.\n", encoding="utf-8")
     build_ok(seed_site)
+    for page in listing:
+        item = soup(page).find("a", href=f"/papers/{paper.stem}/")
+        assert item is not None and item.get_text() == "Retitled By Hand", page
     week = soup(seed_site / "site" / "week" / "2025-W22" / "index.html")
     item = week.find("li", id=paper.stem)
     assert item is not None and item.select_one("p.snippet").get_text() == "Rewritten by hand: a short abstract."
@@ -281,7 +295,7 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
     from generator import forked, render
     from generator.cli import main
 
-    sites, pages = {}, render.PARALLEL_FROM
+    sites, pages, kept = {}, render.PARALLEL_FROM, {}
     shares: list[int] = []
     workers = forked.workers
     monkeypatch.setattr(forked, "workers", lambda *args: shares.append(workers(*args)) or shares[-1])
@@ -291,11 +305,13 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
         monkeypatch.setattr(render, "PARALLEL_FROM", parallel_from)
         assert main(["-q", "-C", str(folder), "build"]) == 0
         sites[name] = tree_bytes(folder / "site")
+        _, kept[name] = pickle.loads((folder / ".digest-cache" / "fragments.pickle").read_bytes())
     assert sum(name.endswith(".html") for name in sites["workers"]) > pages
     if (os.cpu_count() or 1) > 1:
         # abstracts, then the paper pages (the other pages are too few), really shared out
         assert shares[0] == min(os.cpu_count() or 1, 8) and shares.count(shares[0]) >= 2
     assert sites["workers"] == sites["serial"]
+    assert len(kept["workers"]) > pages and kept["workers"] == kept["serial"]  # workers hand back what they made
 
 
 def test_abstracts_rendered_for_pages_in_workers_reach_the_text_cache(

@@ -1,0 +1,65 @@
+"""The ``{% cache %}`` tag: a block is rendered once per key, kept between builds, escaped once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.fragments import FragmentCache, Fragments
+from generator.memo import Memo
+from generator.model import Paper
+
+TEMPLATE = "{% for p in papers %}{% cache p, rank %}<i>{{ count() }}:{{ p.title }}</i>{% endcache %}{% endfor %}"
+
+
+def environment(fragments: Fragments) -> tuple[jinja2.Template, list[int]]:
+    env = jinja2.Environment(autoescape=True, extensions=[FragmentCache])
+    env.extensions[FragmentCache.identifier].fragments = fragments  # type: ignore[attr-defined]
+    calls: list[int] = []
+    env.globals["count"] = lambda: calls.append(1) or len(calls)
+    return env.from_string(TEMPLATE), calls
+
+
+def paper(slug: str, title: str, fingerprint: str) -> Paper:
+    return Paper(slug, title, dt.date(2025, 5, 29), "Abstract.", fingerprint=fingerprint)
+
+
+def test_a_block_is_rendered_once_per_key_and_escaped_once() -> None:
+    template, calls = environment(Fragments())
+    a, b = paper("a", "<A & B>", "fa"), paper("b", "B", "fb")
+    first = template.render(papers=[a, b, a], rank=1)
+    assert first == "<i>1:&lt;A &amp; B&gt;</i><i>2:B</i><i>1:&lt;A &amp; B&gt;</i>" and len(calls) == 2
+    assert template.render(papers=[a], rank=2) == "<i>3:&lt;A &amp; B&gt;</i>"  # another key: rendered again
+
+
+def test_a_paper_is_known_by_its_slug_and_file_hash() -> None:
+    template, calls = environment(Fragments())
+    template.render(papers=[paper("a", "A", "fa")], rank=1)
+    template.render(papers=[paper("a", "A edited", "fa2"), paper("b", "A", "fa")], rank=1)
+    assert len(calls) == 3
+
+
+def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: Path) -> None:
+    memo_file = tmp_path / "fragments.pickle"
+    worker = Fragments(Memo(memo_file, "v1"))
+    template, calls = environment(worker)
+    template.render(papers=[paper("a", "A", "fa")], rank=1)
+    made, reused = worker.take()
+    assert len(made) == 1 and reused == [] and worker.take() == ({}, [])
+
+    kept = Fragments(Memo(memo_file, "v1"))
+    kept.adopt(made, reused)  # as the process that keeps the memo does with what a worker made
+    kept.save()
+    again, calls = environment(Fragments(Memo(memo_file, "v1")))
+    assert again.render(papers=[paper("a", "A", "fa")], rank=1) == "<i>1:A</i>" and calls == []
+    fresh, calls = environment(Fragments(Memo(memo_file, "v2")))  # new templates or code: nothing kept
+    assert fresh.render(papers=[paper("a", "A", "fa")], rank=1) == "<i>1:A</i>" and calls == [1]
+
+
+@pytest.mark.parametrize("source", ["{% cache %}x{% endcache %}", "{% cache p %}x"])
+def test_a_malformed_tag_is_a_template_syntax_error(source: str) -> None:
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        jinja2.Environment(extensions=[FragmentCache]).from_string(source)

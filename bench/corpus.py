@@ -92,10 +92,12 @@ def write_corpus(folder: Path, papers: int, per_day: int = 70, seed: int = 7) ->
     return files
 
 
-def next_day(folder: Path, files: list[Path], per_day: int = 70, seed: int = 99) -> Path:
-    """Add one more day of papers after the last digest."""
-    rng = random.Random(seed)
+def next_day(folder: Path, files: list[Path], per_day: int = 70) -> Path:
+    """Add one more day of new papers after the last digest, and its file to ``files``."""
+    rng = random.Random(len(files))
     date = dt.date.fromisoformat(files[-1].stem) + dt.timedelta(days=1)
     path = folder / "digests" / f"{date.isoformat()}.txt"
-    path.write_text(day_text(date, [paper(rng, 10_000_000 + n) for n in range(per_day)]), encoding="utf-8")
+    first = 10_000_000 + len(files) * per_day
+    path.write_text(day_text(date, [paper(rng, first + n) for n in range(per_day)]), encoding="utf-8")
+    files.append(path)
     return path

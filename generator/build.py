@@ -5,13 +5,13 @@ Nothing is written until every stage has succeeded, so bad input leaves content/
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import os
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +19,17 @@ from typing import Any
 
 from generator import bibtex, forked
 from generator.config import SiteConfig
-from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
+from generator.content import Content, ParseCache, load_content, with_writes
 from generator.digests import read_digest
 from generator.fragments import Fragments
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
+from generator.incremental import Made, Outputs, made
 from generator.memo import Memo
-from generator.model import Digest, DigestFile, Paper
+from generator.model import Digest, DigestFile, Paper, Site
 from generator.output import (
     SWAP_FROM,
-    Reuse,
     Source,
-    Staged,
     load_cache,
     save_cache,
     staging_folder,
@@ -38,12 +37,11 @@ from generator.output import (
     write_text_atomically,
     write_texts_atomically,
 )
-from generator.pages import Page, build_site, papers_shown, plan_site
-from generator.render import TextCache, priming, render_pages
+from generator.pages import build_site, plan_site
+from generator.render import Progress, TextCache, priming
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
-Progress = Callable[[str, int, int], None]
 MANIFEST_NAME = "site-manifest.pickle"  # a pickle: JSON of 10,000 fingerprints took 0.07 s a build
 RETIRED_CACHES = ("content.pickle", "site-manifest.json")  # what earlier versions kept: removed, not left behind
 
@@ -207,39 +205,6 @@ class _Outputs:
     previous: tuple[str, ...] = ()  # the files the previous build wrote
 
 
-@dataclass
-class _Pages:
-    """Renders the pages whose fingerprints changed since the previous build, keeps the others as they are."""
-
-    renderer: Renderer
-    outputs: _Outputs
-    output: str  # site/
-    old_files: dict[str, str]  # the previous build's fingerprint of each file
-    progress: Progress | None
-    staging: Path | None = None  # the fresh site/ that pages are written into, when most are new
-    rendered: int = 0
-
-    def stale(self, pages: Sequence[Page]) -> list[Page]:
-        """The pages of ``pages`` that are to be rendered again (the others are kept)."""
-        self.outputs.manifest.update((page.file, page.fingerprint) for page in pages)
-        return [page for page in pages if not _reuse(self.output, self.old_files, self.outputs, page.file)]
-
-    def render(self, pages: Sequence[Page], label: str) -> None:
-        staging = str(self.staging) if self.staging else None
-        rendered = render_pages(self.renderer, papers_shown(pages), pages, self.progress, staging, label)
-        self.outputs.files.update(
-            (page.file, Staged() if data is None else data) for page, data in zip(pages, rendered, strict=True)
-        )
-        self.rendered += len(pages)
-
-    def add(self, name: str, data: bytes) -> None:
-        """A file made otherwise than from a page (``name`` is its site path), kept if it did not change."""
-        self.outputs.manifest[name] = fingerprint(data)
-        if not _reuse(self.output, self.old_files, self.outputs, name):
-            self.outputs.files[name] = data
-            self.rendered += 1
-
-
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
     """Changes when any input of any page changes: content files, templates, config, static files."""
     digest = hashlib.sha1(global_fingerprint.encode())
@@ -270,6 +235,7 @@ def _render(
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
+    old_files = previous.get("files", {})
     with forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle") as related:
         text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
         texts = text_cache.texts(site.papers.values())
@@ -281,31 +247,33 @@ def _render(
             citations = bibtex.entries(site, citation_memo)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
-        outputs = _Outputs({}, {}, inputs, tuple(previous.get("files", ())))
-        pages = _Pages(renderer, outputs, str(folder.output), previous.get("files", {}), progress)
-        stale = pages.stale(planned.pages)
-        # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
-        pages.staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(planned.pages) else None
-        pages.render(stale, "render")  # while the child works out related papers, which only paper pages show
-        clock.lap("render pages")
-        paper_pages = planned.paper_pages(related())
-        clock.lap("related papers")
-    pages.render(pages.stale(paper_pages), "render papers")
-    text_cache.save(texts)
-    citation_memo.save()
-    fragments.save()
-    clock.lap("render paper pages")
-    generated = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
-    clock.lap("bibtex")
-    # Imported here: lunr takes longer to import than a no-change rebuild takes.
-    from generator.search import search_files
-
-    generated.update(search_files(site, folder.cache / "search", texts))
-    clock.lap("search index")
-    for name, data in generated.items():
-        pages.add(name, data)
-    report.pages, report.rendered = len(planned.pages) + len(paper_pages), pages.rendered
-    return outputs
+        # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
+        search = (
+            forked.in_child(_search_index, site, folder.cache / "search", texts, str(folder.output), old_files)
+            if config.search
+            else contextlib.nullcontext(_no_files)
+        )
+        with search as search_index:
+            out = Outputs(renderer, str(folder.output), old_files, progress)
+            stale = out.stale(planned.pages)
+            # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
+            out.staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(planned.pages) else None
+            out.render(stale, "render")  # while the child works out related papers, which only paper pages show
+            clock.lap("render pages")
+            paper_pages = planned.paper_pages(related())
+            clock.lap("related papers")
+            out.render(out.stale(paper_pages), "render papers")
+            text_cache.save(texts)
+            citation_memo.save()
+            fragments.save()
+            clock.lap("render paper pages")
+            files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
+            out.add(made(files, out.output, old_files))
+            clock.lap("bibtex")
+            out.add(search_index())
+            clock.lap("search index")
+    report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
+    return _Outputs(out.files, out.manifest, inputs, tuple(old_files))
 
 
 def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:
@@ -315,22 +283,22 @@ def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, 
     return related_papers(papers, cache_file)
 
 
+def _search_index(site: Site, cache: Path, texts: Mapping[str, str], output: str, old_files: Mapping[str, str]) -> Made:
+    """The search index's files: made by a child process (which alone imports lunr), which sends back the
+    bytes of those that changed only."""
+    from generator.search import search_files
+
+    return made(search_files(site, cache, texts), output, old_files)
+
+
+def _no_files() -> Made:
+    return Made({}, {})
+
+
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
     """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
     looked for again before it is kept, see _reuse)."""
     return bool(previous.get("files")) and (folder.output / "index.html").is_file()
-
-
-def _reuse(output: str, old_files: dict[str, str], outputs: _Outputs, name: str) -> bool:
-    """True (and the file kept) when the previous build wrote ``name`` (in ``output``) from the same inputs."""
-    if old_files.get(name) != outputs.manifest[name]:
-        return False
-    # Strings, not Paths: this runs for every file of the site, and making Paths costs more than the stat.
-    old = f"{output}/{name}"  # not os.path.join, which costs more than the stat
-    if not os.path.isfile(old):  # noqa: PTH113
-        return False
-    outputs.files[name] = Reuse(old)
-    return True
 
 
 def _read_manifest(folder: SiteFolder) -> dict[str, Any]:

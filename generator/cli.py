@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator import __version__
-from generator.build import BuildReport, Progress, SiteFolder, build, import_digests, today_in
+from generator.build import BuildReport, SiteFolder, build, import_digests, today_in
 from generator.config import load_config
 from generator.digests import FORMATS
 from generator.errors import InputError
 from generator.fetch import add_arguments as add_fetch_arguments
 from generator.fetch import run as run_fetch
+from generator.render import Progress
 from generator.scaffold import new_site
 
 log = logging.getLogger("generator")

@@ -38,6 +38,7 @@ class SiteConfig:
     hf_api: str = "https://huggingface.co/api/daily_papers"
     arxiv_api: str = "https://export.arxiv.org/api/query"
     cname: str | None = None
+    search: bool = True
 
     @property
     def base_path(self) -> str:
@@ -86,6 +87,12 @@ def _cname(value: Any) -> str | None:
     if len(host) > 253 or len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
         raise TypeError("must be a host name like papers.example.org (no scheme, port or path)")
     return host
+
+
+def _switch(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("must be true or false")
+    return value
 
 
 def _timezone(value: Any) -> str:
@@ -140,6 +147,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "hf_api": api_url,
     "arxiv_api": api_url,
     "cname": _cname,
+    "search": _switch,
 }
 assert set(_CHECKS) == {f.name for f in fields(SiteConfig)}
 

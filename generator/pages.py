@@ -146,7 +146,8 @@ def plan_site(site: Site, config: SiteConfig, global_fingerprint: str, bibtex: M
     listings = [*_tag_pages(site, config, tags), *(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))]
     listings.append(Page("archive/", "archive.html", {"months": periods(site, "month")}))
     listings.append(Page("404.html", "404.html", {}))
-    listings.append(Page("search/", "search.html", {"papers": len(site.papers)}))
+    if config.search:
+        listings.append(Page("search/", "search.html", {"papers": len(site.papers)}))
     listings = _fingerprinted(global_fingerprint, listings)
     paths = [*(p.path for p in digest_days), *map(paper_path, site.papers), *(p.path for p in listings)]
     extras = publishing_pages(site, config, {slug: tag.name for slug, tag in tags.by_slug.items()}, paths)

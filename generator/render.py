@@ -21,6 +21,8 @@ from generator.model import Paper
 from generator.pages import Page
 from generator.theme import Renderer
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
 # Below this many pages, starting workers costs more than it saves.
 PARALLEL_FROM = 300
 
@@ -29,7 +31,7 @@ def render_pages(
     renderer: Renderer,
     papers: Sequence[Paper],
     pages: Sequence[Page],
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
     write_to: str | None = None,
     label: str = "render",
 ) -> list[bytes | None]:

@@ -41,6 +41,7 @@ def test_every_key(tmp_path: Path) -> None:
         ("base_url: ftp://x/\n", 1, ["base_url must be an http(s) URL"]),
         ("base_url: repo/\n", 1, ["base_url must start with"]),
         ("timezone: Mars/Olympus\n", 1, ["not a known time zone"]),
+        ("search: no way\n", 1, ["search must be true or false", "'no way'"]),
         ("tag_rules: [a]\n", 1, ["tag_rules must be a mapping"]),
         ("tag_rules: {llm: [LLM, '']}\n", 1, ["must not be empty"]),
         ("title: x\ntitle: y\n", 2, ["duplicate key 'title'"]),

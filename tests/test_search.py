@@ -223,3 +223,22 @@ def test_every_page_has_the_search_box_and_the_search_page_its_contract(sample: 
     assert search_page.select_one("#search-status[aria-live=polite]") is not None
     assert (site_dir / "static" / "vendor" / "lunr" / "LICENSE").is_file()
     assert broken_links(site_dir) == []
+
+
+def test_a_site_without_search_has_no_index_page_or_box_until_turned_on(tmp_path: Path) -> None:
+    folder = make_site(tmp_path / "site", {"2025-05-29.txt": SEED.read_text(encoding="utf-8")}, "search: false\n")
+    build_ok(folder)
+    site_dir = folder / "site"
+    assert not (site_dir / "search").exists()
+    assert all(
+        soup(page).select_one("form[role=search], script[src$='search.js']") is None for page in html_files(site_dir)
+    )
+    assert broken_links(site_dir) == []
+    (folder / "site.yaml").write_text("search: true\n", encoding="utf-8")
+    build_ok(folder)
+    assert (site_dir / "search" / "index.html").is_file() and (site_dir / ROOT / "manifest.json").is_file()
+    assert slugs(folder, "distillation")  # the index the child process made is whole
+    assert soup(site_dir / "index.html").select_one("form[role=search]") is not None
+    (folder / "site.yaml").write_text("search: false\n", encoding="utf-8")
+    build_ok(folder)
+    assert not (site_dir / "search").exists()  # what it made is removed with it

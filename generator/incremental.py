@@ -1,0 +1,83 @@
+"""What a build renders again and what it keeps: each file's fingerprint against the previous build's.
+
+A file is kept when the previous build wrote it with the same fingerprint and it is still in site/; everything
+else is made again. The fingerprints go into the manifest the next build compares with.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content import fingerprint
+from generator.output import Reuse, Source, Staged
+from generator.pages import Page, papers_shown
+from generator.render import Progress, render_pages
+from generator.theme import Renderer
+
+
+@dataclass(frozen=True)
+class Made:
+    """Files made otherwise than from pages (BibTeX, static files, the search index): the fingerprint of each,
+    and the bytes of those to be written."""
+
+    fingerprints: dict[str, str]
+    changed: dict[str, bytes]
+
+
+def kept(output: str, old_files: Mapping[str, str], name: str, fingerprint: str) -> bool:
+    """Whether the previous build wrote ``name`` (in ``output``, site/) with ``fingerprint``, and it is there."""
+    # Strings, not Paths, and no os.path.join: this runs for every file of the site, and costs more than the stat.
+    return old_files.get(name) == fingerprint and os.path.isfile(f"{output}/{name}")  # noqa: PTH113
+
+
+def made(files: Mapping[str, bytes], output: str, old_files: Mapping[str, str]) -> Made:
+    """Fingerprint ``files`` (site path -> bytes) and keep the bytes of those to be written."""
+    fingerprints = {name: fingerprint(data) for name, data in files.items()}
+    changed = {name: files[name] for name, fp in fingerprints.items() if not kept(output, old_files, name, fp)}
+    return Made(fingerprints, changed)
+
+
+@dataclass
+class Outputs:
+    """The files of the new site/ (rendered, made, or kept from the previous build) and the manifest.
+
+    ``staging``: the fresh site/ that pages are rendered straight into, when most of them are new."""
+
+    renderer: Renderer
+    output: str  # site/
+    old_files: Mapping[str, str]  # the previous build's fingerprint of each file
+    progress: Progress | None = None
+    staging: Path | None = None
+    files: dict[str, Source] = field(default_factory=dict)
+    manifest: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+
+    def stale(self, pages: Sequence[Page]) -> list[Page]:
+        """The pages of ``pages`` that are to be rendered again; the others are kept."""
+        stale = []
+        for page in pages:
+            name = page.file
+            self.manifest[name] = page.fingerprint
+            if kept(self.output, self.old_files, name, page.fingerprint):
+                self.files[name] = Reuse(f"{self.output}/{name}")
+            else:
+                stale.append(page)
+        return stale
+
+    def render(self, pages: Sequence[Page], label: str) -> None:
+        staging = str(self.staging) if self.staging else None
+        rendered = render_pages(self.renderer, papers_shown(pages), pages, self.progress, staging, label)
+        self.files.update(
+            (page.file, Staged() if data is None else data) for page, data in zip(pages, rendered, strict=True)
+        )
+        self.rendered += len(pages)
+
+    def add(self, files: Made) -> None:
+        self.manifest.update(files.fingerprints)
+        for name in files.fingerprints:
+            data = files.changed.get(name)
+            self.files[name] = Reuse(f"{self.output}/{name}") if data is None else data
+        self.rendered += len(files.changed)

@@ -54,6 +54,18 @@ def _pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...
     )
 
 
+def mapped(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], threshold: int) -> list[Result]:
+    """``function(part)`` for parts of ``items``, in forked workers when there are enough; the results in order."""
+    count = workers(len(items), threshold)
+    if count < 2:
+        return function(items)
+    results: list[Result] = []
+    with parts_in_workers(function, items, count, count * 4) as parts:
+        for part in parts:
+            results.extend(part)
+    return results
+
+
 def for_each_part(function: Callable[[Sequence[Item]], object], items: Sequence[Item], threshold: int) -> None:
     """``function(part)`` for parts of ``items`` covering them all, in forked workers when there are enough."""
     count = workers(len(items), threshold)

@@ -309,7 +309,7 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
     assert sum(name.endswith(".html") for name in sites["workers"]) > pages
     if (os.cpu_count() or 1) > 1:
         # abstracts, then the paper pages (the other pages are too few), really shared out
-        assert shares[0] == min(os.cpu_count() or 1, 8) and shares.count(shares[0]) >= 2
+        assert shares.count(min(os.cpu_count() or 1, 8)) >= 2
     assert sites["workers"] == sites["serial"]
     assert len(kept["workers"]) > pages and kept["workers"] == kept["serial"]  # workers hand back what they made
 

@@ -7,6 +7,9 @@ import random
 import re
 from pathlib import Path
 
+import pytest
+
+from generator import sync as sync_module
 from generator.content import load_content, parse_paper, with_writes
 from generator.digests import read_digest
 from generator.model import DigestFile, Entry
@@ -167,3 +170,28 @@ def test_tag_rules_find_exactly_what_a_whole_word_search_finds() -> None:
             if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", f"T\n{text}", re.I)
         }
         assert rules.match(Entry("T", text)) == expected, text
+
+
+def test_new_papers_made_by_several_processes_are_those_one_process_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many new papers are made in forked workers; one met again later in the same build is made at once and
+    merged into: the writes are the same, in the same order."""
+    rng = random.Random(5)
+    days = [
+        digest(
+            DAY1 + dt.timedelta(days=day),
+            *(Entry(f"Paper {day}-{n} on {rng.choice(['graphs', 'proofs'])}", f"Abstract {n}.") for n in range(30)),
+            Entry("Seen Twice", "First seen.", arxiv=None),
+        )
+        for day in range(4)
+    ]
+    days[2] = digest(days[2].date, *days[2].entries, Entry("Seen Twice", "Again.", authors=("Ada",)))
+    writes = {}
+    for name, threshold in (("workers", 10), ("one", 10**9)):
+        monkeypatch.setattr(sync_module, "PARALLEL_FROM", threshold)
+        result = sync(tmp_path / name, load_content(tmp_path / name), days, {"graphs": ("graphs",)})
+        writes[name] = [(path.relative_to(tmp_path / name), text) for path, text in result.writes.items()]
+        assert len(result.papers) == 4 * 30  # (the paper merged into is parsed again, as before)
+    assert writes["workers"] == writes["one"]
+    assert "Ada" in dict(writes["workers"])[Path("papers/seen-twice.md")]

@@ -92,8 +92,8 @@ class TextCache:
     def texts(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Abstract -> text for the papers whose text is known."""
         self._abstracts = {_key(p): p.abstract for p in papers}
-        known = ((abstract, self.memo.get(key)) for key, abstract in self._abstracts.items())
-        return {abstract: text for abstract, text in known if text is not None}
+        saved = self.memo.saved  # read directly: save() keeps the texts of these papers, looked up or not
+        return {abstract: text for key, abstract in self._abstracts.items() if (text := saved.get(key)) is not None}
 
     def save(self, texts: Mapping[str, str]) -> None:
         """Keep the texts of the papers :meth:`texts` was asked about (those of papers gone are dropped)."""

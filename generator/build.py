@@ -9,10 +9,10 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import shutil
 import time
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,9 @@ from generator.incremental import Made, Outputs, made
 from generator.memo import Memo
 from generator.model import Digest, DigestFile, Paper, Site
 from generator.output import (
-    SWAP_FROM,
     Source,
     load_cache,
     save_cache,
-    staging_folder,
     write_site,
     write_text_atomically,
     write_texts_atomically,
@@ -119,7 +117,7 @@ def import_digests(
         return _run(folder, config, dates, record, render=False, progress=None, fmt=fmt)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _locked(folder: SiteFolder) -> Iterator[None]:
     """One build of a folder at a time: a preview server and a manual build would write over each other."""
     folder.cache.mkdir(parents=True, exist_ok=True)
@@ -210,7 +208,7 @@ def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme)
     digest = hashlib.sha1(global_fingerprint.encode())
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
-        digest.update(item.fingerprint.encode())
+        digest.update(f"{item.path}\x1f{item.fingerprint}\x1e".encode())  # a renamed file changes the site too
     for name, path in static_files(theme):
         stat = path.stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -236,44 +234,62 @@ def _render(
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
     old_files = previous.get("files", {})
-    with forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle") as related:
-        text_cache = TextCache(folder.cache / "abstract-text.pickle", global_fingerprint)
-        texts = text_cache.texts(site.papers.values())
-        fragments = Fragments(Memo(folder.cache / "fragments.pickle", global_fingerprint))
-        renderer = Renderer(theme, config, texts, folder.cache / "templates", fragments)
+    caches = _Caches.open(folder.cache, global_fingerprint)
+    with contextlib.ExitStack() as children:
+        related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
+        texts = caches.texts.texts(site.papers.values())
+        compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
+        renderer = Renderer(theme, config, texts, compiled, caches.fragments)
         # Abstracts never rendered before (a first build: all of them) are rendered by workers meanwhile.
         with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
-            citation_memo: Memo[tuple[str, str]] = Memo(folder.cache / "bibtex.pickle", global_fingerprint)
-            citations = bibtex.entries(site, citation_memo)
+            citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
-        search = (
+        search_index = children.enter_context(
             forked.in_child(_search_index, site, folder.cache / "search", texts, str(folder.output), old_files)
             if config.search
             else contextlib.nullcontext(_no_files)
         )
-        with search as search_index:
-            out = Outputs(renderer, str(folder.output), old_files, progress)
-            stale = out.stale(planned.pages)
-            # Most pages new (a first build, a new theme): the renderers write them straight into a fresh site/.
-            out.staging = staging_folder(folder.output) if len(stale) > SWAP_FROM * len(planned.pages) else None
-            out.render(stale, "render")  # while the child works out related papers, which only paper pages show
-            clock.lap("render pages")
-            paper_pages = planned.paper_pages(related())
-            clock.lap("related papers")
-            out.render(out.stale(paper_pages), "render papers")
-            text_cache.save(texts)
-            citation_memo.save()
-            fragments.save()
-            clock.lap("render paper pages")
-            files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
-            out.add(made(files, out.output, old_files))
-            clock.lap("bibtex")
-            out.add(search_index())
-            clock.lap("search index")
+        out = Outputs(renderer, folder.output, old_files, len(planned.pages) + len(site.papers), progress)
+        out.render_stale(
+            planned.pages, "render"
+        )  # while the child works out related papers: only paper pages show them
+        clock.lap("render pages")
+        paper_pages = planned.paper_pages(related())
+        clock.lap("related papers")
+        out.render_stale(paper_pages, "render papers")
+        caches.save(texts)
+        clock.lap("render paper pages")
+        files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
+        out.add(made(files, out.output, old_files))
+        clock.lap("bibtex")
+        out.add(search_index())
+        clock.lap("search index")
     report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
     return _Outputs(out.files, out.manifest, inputs, tuple(old_files))
+
+
+@dataclass(frozen=True)
+class _Caches:
+    """What rendering keeps between builds besides pages: abstracts' texts, BibTeX fields, template fragments."""
+
+    texts: TextCache
+    citations: Memo[tuple[str, str]]
+    fragments: Fragments
+
+    @classmethod
+    def open(cls, folder: Path, version: str) -> _Caches:
+        return cls(
+            TextCache(folder / "abstract-text.pickle", version),
+            Memo(folder / "bibtex.pickle", version),
+            Fragments(folder / "fragments.pickle", version),
+        )
+
+    def save(self, texts: Mapping[str, str]) -> None:
+        self.texts.save(texts)
+        self.citations.save()
+        self.fragments.save()
 
 
 def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:
@@ -295,9 +311,18 @@ def _no_files() -> Made:
     return Made({}, {})
 
 
+def _only(parent: Path, name: str) -> Path:
+    """``parent/name``, with whatever else ``parent`` holds (what other versions kept) removed."""
+    if parent.is_dir():
+        for other in parent.iterdir():
+            if other.name != name:
+                shutil.rmtree(other) if other.is_dir() else other.unlink()
+    return parent / name
+
+
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
     """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
-    looked for again before it is kept, see _reuse)."""
+    looked for again before it is kept, see incremental.kept)."""
     return bool(previous.get("files")) and (folder.output / "index.html").is_file()
 
 

@@ -6,57 +6,80 @@ that did not change. Their items are kept and put together again instead of bein
     {% cache item.paper, item.day, item.rank %} ...the item's HTML... {% endcache %}
 
 The values after ``cache`` must name everything the block shows (a paper stands for its slug and its content
-file's hash, see :func:`generator.pages.describe`); the template and the line of the tag are part of the key.
+file's hash, see :func:`generator.pages.describe`); the template and the place of the tag are part of the key.
 The whole cache is dropped when the theme, the config or the generator changes, so only what varies from one
 block to the next need be named.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeGuard
 
-from jinja2 import Environment, nodes
+from jinja2 import Environment, Undefined, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
-from generator.memo import Memo
+from generator.output import load_cache, save_cache
 from generator.pages import describe
+
+# Builds a fragment no page used is kept for: a build that renders other pages (an edit of an old day's) in
+# between does not lose the items the next new day needs. Older ones are dropped, so the store stays small.
+KEEP_BUILDS = 3
 
 
 class Fragments:
-    """Rendered blocks by key, kept in a Memo; a forked renderer hands what it used and made back with
-    :meth:`take`, and the process that keeps the memo takes them in with :meth:`adopt`."""
+    """Rendered blocks by key, kept in ``path`` (for this build only without it), each with the number of the
+    last build that used it. A forked renderer hands what it made and used back with :meth:`take`; the process
+    that keeps them takes those in with :meth:`adopt`."""
 
-    def __init__(self, memo: Memo[str] | None = None) -> None:
-        self.memo: Memo[str] = memo if memo is not None else Memo(None)
+    def __init__(self, path: Path | None = None, version: str = "") -> None:
+        self.path, self.version = path, version
+        saved = load_cache(path, version) if path else None
+        last, kept = saved if _valid(saved) else (0, {})
+        self.build: int = last + 1
+        self.kept: dict[str, tuple[str, int]] = kept
         self.made: dict[str, str] = {}
         self.reused: list[str] = []
 
     def get(self, key: str) -> str | None:
-        html = self.memo.get(key)
-        if html is not None:
+        found = self.kept.get(key)
+        if found is None:
+            return None
+        if found[1] != self.build:
+            self.kept[key] = (found[0], self.build)
             self.reused.append(key)
-        return html
+        return found[0]
 
     def put(self, key: str, html: str) -> None:
-        self.memo.put(key, html)
+        self.kept[key] = (html, self.build)
         self.made[key] = html
 
     def take(self) -> tuple[dict[str, str], list[str]]:
-        """What was made and which kept fragments were used since the last take."""
+        """What was made, and which kept fragments were used for the first time, since the last take."""
         taken = self.made, self.reused
         self.made, self.reused = {}, []
         return taken
 
     def adopt(self, made: dict[str, str], reused: Sequence[str]) -> None:
         for key in reused:
-            self.memo.get(key)  # so that it is kept
+            self.get(key)
         for key, html in made.items():
-            self.memo.put(key, html)
+            self.put(key, html)
 
     def save(self) -> None:
-        self.memo.save()
+        """Keep the fragments used in the last ``KEEP_BUILDS`` builds; nothing is written if none was used."""
+        if self.path is None or not any(build == self.build for _, build in self.kept.values()):
+            return
+        kept = {key: value for key, value in self.kept.items() if value[1] > self.build - KEEP_BUILDS}
+        save_cache(self.path, (self.build, kept), self.version)
+
+
+def _valid(saved: object) -> TypeGuard[tuple[int, dict[str, tuple[str, int]]]]:
+    return isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[0], int) and isinstance(saved[1], dict)
 
 
 class FragmentCache(Extension):
@@ -67,6 +90,7 @@ class FragmentCache(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         self.fragments = Fragments()
+        self._tags_in: defaultdict[str | None, int] = defaultdict(int)  # per template, so two on a line differ
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
@@ -74,11 +98,15 @@ class FragmentCache(Extension):
         while parser.stream.skip_if("comma"):
             values.append(parser.parse_expression())
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        place = nodes.Const(f"{parser.name}:{lineno}")
+        self._tags_in[parser.name] += 1
+        place = nodes.Const(f"{parser.name}:{lineno}:{self._tags_in[parser.name]}")
         call = self.call_method("_cached", [place, nodes.List(values)])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _cached(self, place: str, values: list[object], caller: Callable[[], str]) -> Markup:
+        for value in values:
+            if isinstance(value, Undefined):  # a misspelt name would give every item one key, and one HTML
+                value._fail_with_undefined_error()
         parts = [place]
         describe(values, parts)
         key = "\x1f".join(parts)

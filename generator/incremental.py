@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content import fingerprint
-from generator.output import Reuse, Source, Staged
+from generator.output import SWAP_FROM, Reuse, Source, Staged, staging_folder
 from generator.pages import Page, papers_shown
 from generator.render import Progress, render_pages
 from generator.theme import Renderer
@@ -44,25 +44,39 @@ def made(files: Mapping[str, bytes], output: str, old_files: Mapping[str, str]) 
 class Outputs:
     """The files of the new site/ (rendered, made, or kept from the previous build) and the manifest.
 
-    ``staging``: the fresh site/ that pages are rendered straight into, when most of them are new."""
+    When most pages are to be rendered again (a first build, a new theme), they are rendered straight into a
+    fresh site/ (``staging``), which then replaces the old one."""
 
     renderer: Renderer
-    output: str  # site/
+    site: Path
     old_files: Mapping[str, str]  # the previous build's fingerprint of each file
+    pages: int  # how many pages the site has
     progress: Progress | None = None
     staging: Path | None = None
     files: dict[str, Source] = field(default_factory=dict)
     manifest: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
 
+    @property
+    def output(self) -> str:
+        return str(self.site)
+
+    def render_stale(self, pages: Sequence[Page], label: str) -> None:
+        """Render those of ``pages`` that changed; keep the others."""
+        stale = self.stale(pages)
+        if self.staging is None and len(stale) > SWAP_FROM * self.pages:
+            self.staging = staging_folder(self.site)
+        self.render(stale, label)
+
     def stale(self, pages: Sequence[Page]) -> list[Page]:
-        """The pages of ``pages`` that are to be rendered again; the others are kept."""
+        """The pages of ``pages`` that are to be rendered again; the others are kept (and all go in the manifest)."""
         stale = []
+        output = self.output
         for page in pages:
             name = page.file
             self.manifest[name] = page.fingerprint
-            if kept(self.output, self.old_files, name, page.fingerprint):
-                self.files[name] = Reuse(f"{self.output}/{name}")
+            if kept(output, self.old_files, name, page.fingerprint):
+                self.files[name] = Reuse(f"{output}/{name}")
             else:
                 stale.append(page)
         return stale

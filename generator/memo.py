@@ -21,24 +21,21 @@ class Memo(Generic[Value]):
     other code. Only the values looked up or added during this build are saved: those of papers gone are dropped.
     """
 
-    def __init__(self, path: Path | None, version: str = "") -> None:
-        """``path`` None keeps the values for this build only."""
+    def __init__(self, path: Path, version: str) -> None:
         self.path, self.version = path, version
-        saved = load_cache(path, version) if path else None
+        saved = load_cache(path, version)
         self.saved: dict[str, Value] = saved if isinstance(saved, dict) else {}
         self.used: dict[str, Value] = {}
 
     def get(self, key: str) -> Value | None:
-        value = self.used.get(key)
-        if value is None:
-            value = self.saved.get(key)
-            if value is not None:
-                self.used[key] = value
+        value = self.saved.get(key)
+        if value is not None:
+            self.used[key] = value
         return value
 
     def put(self, key: str, value: Value) -> None:
         self.used[key] = value
 
     def save(self) -> None:
-        if self.path and self.used != self.saved:
+        if self.used != self.saved:
             save_cache(self.path, self.used, self.version)

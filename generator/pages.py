@@ -80,8 +80,8 @@ def build_site(content: Content) -> Site:
 
 @dataclass(frozen=True)
 class Tags:
-    """Tags by slug, and each paper's tags (by paper slug): "LLM" and "llm" are one tag, named by its first
-    spelling."""
+    """Tags by slug, and each paper's tags (by paper slug): "LLM" and "llm" are one tag, named by the first of
+    its spellings in sort order."""
 
     by_slug: dict[str, Tag]
     counts: dict[str, int]
@@ -261,7 +261,7 @@ def _fingerprint(global_fingerprint: str, page: Page) -> str:
 
 def describe(value: Any, out: list[str]) -> None:
     """Append a stable description of ``value`` to ``out``: what it shows, so that two values described alike
-    render alike. A paper stands for its slug and file hash, a digest for its file hash.
+    render alike. A paper stands for its slug and file hash, a digest for its date and file hash.
 
     Dispatches on the exact type, the common ones first, and before any isinstance (abstract classes are slow to
     check): this runs for every item of every page on every build.
@@ -270,7 +270,7 @@ def describe(value: Any, out: list[str]) -> None:
     if kind is Paper:
         out += (value.slug, value.fingerprint)  # the slug may come from the file's name, not its text
     elif kind is Digest:
-        out.append(value.fingerprint)
+        out += (value.date.isoformat(), value.fingerprint)  # the date may come from the file's name
     elif kind is str:
         out.append(value)
     elif kind is tuple or kind is list:

@@ -79,7 +79,7 @@ def priming(renderer: Renderer, papers: Sequence[Paper]) -> Iterator[None]:
 
 
 class TextCache:
-    """The plain text of every abstract, kept between builds (by a hash of the abstract).
+    """The plain text of every abstract, kept between builds (by the paper's file hash).
 
     A new day changes the front page of most tags, and each shows 50 to 99 snippets of older papers: with their
     texts kept, rendering those pages needs no Markdown.

@@ -34,6 +34,8 @@ arxiv_api: https://export.arxiv.org/api/query
 # A custom domain (e.g. papers.example.org): the build writes it to site/CNAME. On GitHub Pages deployed by
 # Actions, also set it under Settings > Pages > Custom domain, and use https://papers.example.org/ as base_url.
 cname: null
+# The search page, its index and the search box in every page's header.
+search: true
 """
 
 GITIGNORE = "site/\n.site.new/\n.site.old/\n.digest-cache/\n"

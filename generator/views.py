@@ -121,10 +121,10 @@ class Listing(Sequence[Listed]):
         self._items: tuple[Listed, ...] | None = None
 
     def inputs(self) -> list[str]:
-        """What the listing is made from: its days' digests and their papers, by file hash."""
+        """What the listing is made from: its days' digests (by date and file hash) and their papers."""
         papers = self.site.papers
         return [
-            *(d.fingerprint for d in self.period.days),
+            *(f"{d.date}:{d.fingerprint}" for d in self.period.days),
             *(papers[s].fingerprint for d in self.period.days for s in d.slugs),
         ]
 

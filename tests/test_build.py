@@ -139,6 +139,22 @@ def test_an_edited_paper_shows_on_every_page_that_lists_it(seed_site: Path) -> N
     assert item is not None and item.select_one("p.snippet").get_text() == "Rewritten by hand: a short abstract."
 
 
+def test_a_renamed_day_file_moves_its_page_and_every_link_to_it(seed_site: Path) -> None:
+    """A hand-written day file without a date: key is dated by its name, so a rename changes the site even
+    though no file's bytes changed."""
+    build_ok(seed_site)
+    slug = next((seed_site / "content" / "papers").glob("*.md")).stem
+    day = seed_site / "content" / "digests" / "2025-06-01.md"
+    day.write_text(f"---\npapers: [{slug}]\n---\n", encoding="utf-8")
+    build_ok(seed_site)
+    day.rename(day.with_name("2025-06-02.md"))
+    build_ok(seed_site)
+    site = seed_site / "site"
+    assert sorted(p.name for p in (site / "date").iterdir()) == ["2025-05-29", "2025-06-02"]
+    assert soup(site / "date" / "2025-05-29" / "index.html").find("a", href="/date/2025-06-02/") is not None
+    assert broken_links(site) == []
+
+
 HOSTILE = (
     "2025-06-01\n\n<script>alert('title')</script> <img src=x onerror=alert(1)>\n\n"
     'Abstract <script>alert(2)</script> [x](javascript:alert(3)) <a href="#" onclick="alert(4)">y</a>\n'
@@ -305,7 +321,7 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
         monkeypatch.setattr(render, "PARALLEL_FROM", parallel_from)
         assert main(["-q", "-C", str(folder), "build"]) == 0
         sites[name] = tree_bytes(folder / "site")
-        _, kept[name] = pickle.loads((folder / ".digest-cache" / "fragments.pickle").read_bytes())
+        _, (_, kept[name]) = pickle.loads((folder / ".digest-cache" / "fragments.pickle").read_bytes())
     assert sum(name.endswith(".html") for name in sites["workers"]) > pages
     if (os.cpu_count() or 1) > 1:
         # abstracts, then the paper pages (the other pages are too few), really shared out

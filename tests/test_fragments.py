@@ -8,8 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.fragments import FragmentCache, Fragments
-from generator.memo import Memo
+from generator.fragments import KEEP_BUILDS, FragmentCache, Fragments
 from generator.model import Paper
 
 TEMPLATE = "{% for p in papers %}{% cache p, rank %}<i>{{ count() }}:{{ p.title }}</i>{% endcache %}{% endfor %}"
@@ -44,18 +43,18 @@ def test_a_paper_is_known_by_its_slug_and_file_hash() -> None:
 
 def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: Path) -> None:
     memo_file = tmp_path / "fragments.pickle"
-    worker = Fragments(Memo(memo_file, "v1"))
+    worker = Fragments(memo_file, "v1")
     template, calls = environment(worker)
     template.render(papers=[paper("a", "A", "fa")], rank=1)
     made, reused = worker.take()
     assert len(made) == 1 and reused == [] and worker.take() == ({}, [])
 
-    kept = Fragments(Memo(memo_file, "v1"))
+    kept = Fragments(memo_file, "v1")
     kept.adopt(made, reused)  # as the process that keeps the memo does with what a worker made
     kept.save()
-    again, calls = environment(Fragments(Memo(memo_file, "v1")))
+    again, calls = environment(Fragments(memo_file, "v1"))
     assert again.render(papers=[paper("a", "A", "fa")], rank=1) == "<i>1:A</i>" and calls == []
-    fresh, calls = environment(Fragments(Memo(memo_file, "v2")))  # new templates or code: nothing kept
+    fresh, calls = environment(Fragments(memo_file, "v2"))  # new templates or code: nothing kept
     assert fresh.render(papers=[paper("a", "A", "fa")], rank=1) == "<i>1:A</i>" and calls == [1]
 
 
@@ -63,3 +62,34 @@ def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: 
 def test_a_malformed_tag_is_a_template_syntax_error(source: str) -> None:
     with pytest.raises(jinja2.TemplateSyntaxError):
         jinja2.Environment(extensions=[FragmentCache]).from_string(source)
+
+
+def test_a_misspelt_value_is_an_error_not_one_key_for_every_item() -> None:
+    env = jinja2.Environment(autoescape=True, extensions=[FragmentCache], undefined=jinja2.StrictUndefined)
+    template = env.from_string("{% for p in papers %}{% cache p.sulg %}{{ p.slug }}{% endcache %}{% endfor %}")
+    with pytest.raises(jinja2.UndefinedError):
+        template.render(papers=[paper("a", "A", "fa"), paper("b", "B", "fb")])
+
+
+def test_two_blocks_on_one_line_are_two_keys() -> None:
+    env = jinja2.Environment(extensions=[FragmentCache])
+    template = env.from_string("{% cache p %}one{% endcache %}-{% cache p %}two{% endcache %}")
+    assert template.render(p=paper("a", "A", "fa")) == "one-two"
+
+
+def test_fragments_no_build_used_for_a_while_are_dropped(tmp_path: Path) -> None:
+    store = tmp_path / "fragments.pickle"
+
+    def build(*papers: Paper) -> list[int]:
+        fragments = Fragments(store, "v1")
+        template, calls = environment(fragments)
+        template.render(papers=list(papers), rank=1)
+        fragments.save()
+        return calls
+
+    a, b = paper("a", "A", "fa"), paper("b", "B", "fb")
+    assert len(build(a, b)) == 2
+    assert build() == [] and build(a) == []  # a build that renders no block keeps them all
+    for _ in range(KEEP_BUILDS - 1):
+        assert build(a) == []
+    assert build(a, b) == [1]  # b went unused for KEEP_BUILDS builds: made again

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 from pathlib import Path
 
 import pytest
 
+from generator import forked
 from generator import sync as sync_module
 from generator.content import load_content, parse_paper, with_writes
 from generator.digests import read_digest
@@ -187,11 +189,15 @@ def test_new_papers_made_by_several_processes_are_those_one_process_makes(
         for day in range(4)
     ]
     days[2] = digest(days[2].date, *days[2].entries, Entry("Seen Twice", "Again.", authors=("Ada",)))
-    writes = {}
+    writes, shares = {}, []
+    workers = forked.workers
+    monkeypatch.setattr(forked, "workers", lambda *args: shares.append(workers(*args)) or shares[-1])
     for name, threshold in (("workers", 10), ("one", 10**9)):
         monkeypatch.setattr(sync_module, "PARALLEL_FROM", threshold)
         result = sync(tmp_path / name, load_content(tmp_path / name), days, {"graphs": ("graphs",)})
         writes[name] = [(path.relative_to(tmp_path / name), text) for path, text in result.writes.items()]
         assert len(result.papers) == 4 * 30  # (the paper merged into is parsed again, as before)
+    if forked.can_fork() and (os.cpu_count() or 1) > 1:
+        assert max(shares) > 1  # really shared out
     assert writes["workers"] == writes["one"]
     assert "Ada" in dict(writes["workers"])[Path("papers/seen-twice.md")]

@@ -84,3 +84,12 @@ def test_with_another_thread_running_the_work_is_done_in_this_process() -> None:
     finally:
         release.set()
         thread.join()
+
+
+def test_two_children_at_once_hand_back_large_results_in_any_order() -> None:
+    """A build runs two children (related papers, the search index) at once; each answer is larger than a pipe
+    holds, and the second is asked for first."""
+    with forked.in_child(bytes, 3_000_000) as first, forked.in_child(lambda n: "x" * n, 2_000_000) as second:
+        assert second() == "x" * 2_000_000
+        assert first() == bytes(3_000_000)
+    assert forked.mapped(lambda part: [n * 2 for n in part], list(range(5000)), 10) == [n * 2 for n in range(5000)]

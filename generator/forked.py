@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar, cast
@@ -85,9 +86,14 @@ def parts_in_workers(
     inherit ``function`` and ``items``; the ``with`` body goes on and iterates what this yields for the results,
     in order. Should the body fail, parts not yet started are dropped."""
     with _pool(count, _inherit, (function, items)) as executor:
-        started = [executor.submit(_run, chunk) for chunk in chunks(len(items), parts)]
+        started = deque(executor.submit(_run, chunk) for chunk in chunks(len(items), parts))
+
+        def results() -> Iterator[Result]:
+            while started:  # each future let go once its result is taken, so results are not all held at once
+                yield started.popleft().result()
+
         try:
-            yield (future.result() for future in started)
+            yield results()
         except BaseException:
             executor.shutdown(wait=False, cancel_futures=True)
             raise

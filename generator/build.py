@@ -252,9 +252,8 @@ def _render(
             else contextlib.nullcontext(_no_files)
         )
         out = Outputs(renderer, folder.output, old_files, len(planned.pages) + len(site.papers), progress)
-        out.render_stale(
-            planned.pages, "render"
-        )  # while the child works out related papers: only paper pages show them
+        # Rendered while the child works out related papers: only paper pages show them.
+        out.render_stale(planned.pages, "render")
         clock.lap("render pages")
         paper_pages = planned.paper_pages(related())
         clock.lap("related papers")

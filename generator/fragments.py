@@ -90,10 +90,12 @@ class FragmentCache(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         self.fragments = Fragments()
-        self._tags_in: defaultdict[str | None, int] = defaultdict(int)  # per template, so two on a line differ
+        self._tags_in: defaultdict[str, int] = defaultdict(int)  # per template, so that two on a line differ
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
+        if parser.name is None:  # the template's name is part of the key, so that two templates never share one
+            parser.fail("{% cache %} is for templates loaded by name", lineno)
         values = [parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             values.append(parser.parse_expression())

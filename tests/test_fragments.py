@@ -14,12 +14,17 @@ from generator.model import Paper
 TEMPLATE = "{% for p in papers %}{% cache p, rank %}<i>{{ count() }}:{{ p.title }}</i>{% endcache %}{% endfor %}"
 
 
+def named(**templates: str) -> jinja2.Environment:
+    strict, loader = jinja2.StrictUndefined, jinja2.DictLoader(templates)
+    return jinja2.Environment(loader=loader, autoescape=True, extensions=[FragmentCache], undefined=strict)
+
+
 def environment(fragments: Fragments) -> tuple[jinja2.Template, list[int]]:
-    env = jinja2.Environment(autoescape=True, extensions=[FragmentCache])
+    env = named(page=TEMPLATE)
     env.extensions[FragmentCache.identifier].fragments = fragments  # type: ignore[attr-defined]
     calls: list[int] = []
     env.globals["count"] = lambda: calls.append(1) or len(calls)
-    return env.from_string(TEMPLATE), calls
+    return env.get_template("page"), calls
 
 
 def paper(slug: str, title: str, fingerprint: str) -> Paper:
@@ -61,19 +66,23 @@ def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: 
 @pytest.mark.parametrize("source", ["{% cache %}x{% endcache %}", "{% cache p %}x"])
 def test_a_malformed_tag_is_a_template_syntax_error(source: str) -> None:
     with pytest.raises(jinja2.TemplateSyntaxError):
-        jinja2.Environment(extensions=[FragmentCache]).from_string(source)
+        named(t=source).get_template("t")
+
+
+def test_a_template_without_a_name_cannot_use_the_tag() -> None:
+    with pytest.raises(jinja2.TemplateSyntaxError, match="loaded by name"):
+        jinja2.Environment(extensions=[FragmentCache]).from_string("{% cache p %}x{% endcache %}")
 
 
 def test_a_misspelt_value_is_an_error_not_one_key_for_every_item() -> None:
-    env = jinja2.Environment(autoescape=True, extensions=[FragmentCache], undefined=jinja2.StrictUndefined)
-    template = env.from_string("{% for p in papers %}{% cache p.sulg %}{{ p.slug }}{% endcache %}{% endfor %}")
+    source = "{% for p in papers %}{% cache p.sulg %}{{ p.slug }}{% endcache %}{% endfor %}"
+    template = named(t=source).get_template("t")
     with pytest.raises(jinja2.UndefinedError):
         template.render(papers=[paper("a", "A", "fa"), paper("b", "B", "fb")])
 
 
 def test_two_blocks_on_one_line_are_two_keys() -> None:
-    env = jinja2.Environment(extensions=[FragmentCache])
-    template = env.from_string("{% cache p %}one{% endcache %}-{% cache p %}two{% endcache %}")
+    template = named(t="{% cache p %}one{% endcache %}-{% cache p %}two{% endcache %}").get_template("t")
     assert template.render(p=paper("a", "A", "fa")) == "one-two"
 
 

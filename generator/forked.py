@@ -69,13 +69,7 @@ def mapped(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[I
 
 def for_each_part(function: Callable[[Sequence[Item]], object], items: Sequence[Item], threshold: int) -> None:
     """``function(part)`` for parts of ``items`` covering them all, in forked workers when there are enough."""
-    count = workers(len(items), threshold)
-    if count < 2:
-        function(items)
-        return
-    with parts_in_workers(function, items, count, count * 4) as results:
-        for _ in results:
-            pass  # a worker's exception is raised here
+    mapped(lambda part: [function(part)], items, threshold)  # a worker's exception is raised here
 
 
 @contextmanager

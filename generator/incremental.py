@@ -76,7 +76,7 @@ class Outputs:
             name = page.file
             self.manifest[name] = page.fingerprint
             if kept(output, self.old_files, name, page.fingerprint):
-                self.files[name] = Reuse(f"{output}/{name}")
+                self._keep(name)
             else:
                 stale.append(page)
         return stale
@@ -93,5 +93,12 @@ class Outputs:
         self.manifest.update(files.fingerprints)
         for name in files.fingerprints:
             data = files.changed.get(name)
-            self.files[name] = Reuse(f"{self.output}/{name}") if data is None else data
+            if data is None:
+                self._keep(name)
+            else:
+                self.files[name] = data
         self.rendered += len(files.changed)
+
+    def _keep(self, name: str) -> None:
+        """Keep the previous build's ``name`` (a file :func:`kept` found there)."""
+        self.files[name] = Reuse(f"{self.output}/{name}")

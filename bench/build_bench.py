@@ -1,6 +1,6 @@
 """Benchmark full and incremental builds on a synthetic archive; prints papers/second and peak memory.
 
-    python bench/build_bench.py [--papers 10000] [--stages]
+    python bench/build_bench.py [--papers 10000] [--stages] [--scratch DIR]
 
 Each build runs the real CLI in a fresh process so peak memory (max RSS) is the build's own. The first builds
 leave search out (``search: false``), as the speed targets do; then search is turned on (every page changes, as
@@ -76,20 +76,42 @@ def machine_speed(scratch: Path) -> str:
     return f"a fixed Python loop takes {processor_speed():.2f} s, 2,000 page folders {disk_speed(scratch):.2f} s"
 
 
+def add_scratch_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=None,
+        help="folder to build in (default: the system's temporary folder); /dev/shm measures the generator "
+        "without the disk, whose speed can vary tenfold on a shared machine",
+    )
+
+
+def filesystem(folder: Path) -> str:
+    """The type of the filesystem ``folder`` is on, as /proc/mounts names it (the longest mount point that holds it)."""
+    try:
+        mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown filesystem"
+    path = str(folder.resolve())
+    held = [(point, kind) for point, kind in mounts if path == point or path.startswith(point.rstrip("/") + "/")]
+    return max(held, key=lambda mount: len(mount[0]))[1] if held else "unknown filesystem"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--stages", action="store_true", help="print each stage's seconds too")
+    add_scratch_option(parser)
     args = parser.parse_args()
     digest = [sys.executable, "-m", "generator", "-v"]
-    with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="digest-bench-", dir=args.scratch) as tmp:
         folder = Path(tmp) / "site-folder"
         log = Path(tmp) / "build.log"
         files = write_corpus(folder, args.papers)
         build = [*digest, "-C", str(folder), "build"]
         print(
             f"# {args.papers} papers over {len(files)} days; {dt.date.today()}, {platform.machine()}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()}"
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, built on {filesystem(Path(tmp))}"
         )
 
         def report(label: str, papers: int | None = None) -> None:

@@ -1,6 +1,6 @@
 """Side by side with Hugo: the same synthetic archive built by paper-digest and by Hugo, in one run.
 
-    python bench/hugo_compare.py [--papers 10000]
+    python bench/hugo_compare.py [--papers 10000] [--scratch DIR]
 
 paper-digest builds the archive from raw digests; Hugo then builds the content/ paper-digest made (the same
 Markdown files and front matter) with minimal templates: a page per paper, a list per day of tags, taxonomy
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import machine_speed, timed
+from build_bench import add_scratch_option, filesystem, machine_speed, timed
 from corpus import next_day, write_corpus
 
 LAYOUTS = {
@@ -52,15 +52,19 @@ def hugo_site(source: Path, target: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
+    add_scratch_option(parser)
     args = parser.parse_args()
     if not shutil.which("hugo"):
         raise SystemExit("hugo not found: apt-get install hugo")
-    with tempfile.TemporaryDirectory(prefix="digest-vs-hugo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="digest-vs-hugo-", dir=args.scratch) as tmp:
         folder, hugo, log = Path(tmp) / "digest", Path(tmp) / "hugo", Path(tmp) / "log"
         files = write_corpus(folder, args.papers)
         with (folder / "site.yaml").open("a", encoding="utf-8") as config:
             config.write("search: false\n")  # Hugo makes no search index either
-        print(f"# {args.papers} papers; {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
+        print(
+            f"# {args.papers} papers; {dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
+            f"built on {filesystem(Path(tmp))}"
+        )
         print(f"  machine speed now: {machine_speed(Path(tmp) / 'disk')}")
         ours, our_peak, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
         hugo_site(folder, hugo)

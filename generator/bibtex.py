@@ -46,7 +46,7 @@ def escape(text: str) -> str:
     """``text`` as a BibTeX field value: LaTeX specials escaped, math with balanced braces kept, spaces folded."""
     out, last = [], 0
     text = " ".join(text.split())
-    for match in MATH_RE.finditer(text):
+    for match in MATH_RE.finditer(text) if "$" in text else ():  # the search costs 5 us even when in vain
         out.append(_escape_plain(text[last : match.start()]))
         out.append(match.group(0) if _balanced(match.group(0)) else _escape_plain(match.group(0)))
         last = match.end()
@@ -110,7 +110,8 @@ def base_key(paper: Paper) -> str:
     """First author's family name + year + first title word, lower-case ASCII."""
     name = paper.authors[0] if paper.authors else ""
     family = name.split(",")[0] if "," in name else (name.split() or [""])[-1]
-    words = (_ascii_word(w) for w in re.findall(r"[^\W_]+", MATH_RE.sub(" ", paper.title)))
+    title = MATH_RE.sub(" ", paper.title) if "$" in paper.title else paper.title
+    words = (_ascii_word(w) for w in re.findall(r"[^\W_]+", title))
     first = next((w for w in words if w and w not in _SKIP_WORDS), "paper")  # lazily: transliteration is slow
     return f"{_ascii_word(family) or 'anon'}{year(paper)}{first}"
 

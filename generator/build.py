@@ -12,7 +12,7 @@ import hashlib
 import shutil
 import time
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,19 +161,26 @@ def _run(
     content = with_writes(content, synced.writes, synced.papers)
     report.warnings.extend(synced.warnings)
     clock.lap("sync content")
-    outputs = _render(folder, config, content, theme, clock, progress) if render else None
-    new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
-    _commit_content(folder, synced.writes, record, new_record)
-    _remember_parses(cache, content, synced.writes)
-    report.content_written = len(synced.writes)
-    clock.lap("write content")
-    if outputs is not None and not report.up_to_date:
-        write_site(folder.output, outputs.files, outputs.previous)
-        manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
-        save_cache(folder.cache / MANIFEST_NAME, manifest)
-        for retired in RETIRED_CACHES:
-            (folder.cache / retired).unlink(missing_ok=True)
-        clock.lap("write site")
+    # Caches are written by child processes while this one writes content/ and site/ (see forked.in_child).
+    with contextlib.ExitStack() as background:
+        outputs = _render(folder, config, content, theme, clock, background, progress) if render else None
+        new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
+        _commit_content(folder, synced.writes, record, new_record)
+        # After the write: the cache keeps each file's modification time.
+        parses_kept = background.enter_context(forked.in_child(_remember_parses, cache, content, synced.writes))
+        report.content_written = len(synced.writes)
+        clock.lap("write content")
+        if outputs is not None and not report.up_to_date:
+            write_site(folder.output, outputs.files, outputs.previous)
+            manifest = {"inputs": outputs.inputs, "files": outputs.manifest}
+            save_cache(folder.cache / MANIFEST_NAME, manifest)
+            for retired in RETIRED_CACHES:
+                (folder.cache / retired).unlink(missing_ok=True)
+            clock.lap("write site")
+        parses_kept()
+        if outputs is not None:
+            outputs.caches_kept()
+        clock.lap("save caches")
     return report
 
 
@@ -201,6 +208,7 @@ class _Outputs:
     manifest: dict[str, str]
     inputs: str
     previous: tuple[str, ...] = ()  # the files the previous build wrote
+    caches_kept: Callable[[], object] = lambda: None  # waits until rendering's caches are saved
 
 
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
@@ -221,6 +229,7 @@ def _render(
     content: Content,
     theme: Theme,
     clock: _Clock,
+    background: contextlib.ExitStack,
     progress: Progress | None,
 ) -> _Outputs:
     report = clock.report
@@ -252,21 +261,21 @@ def _render(
             else contextlib.nullcontext(_no_files)
         )
         out = Outputs(renderer, folder.output, old_files, len(planned.pages) + len(site.papers), progress)
-        # Rendered while the child works out related papers: only paper pages show them.
+        # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
         clock.lap("render pages")
-        paper_pages = planned.paper_pages(related())
-        clock.lap("related papers")
-        out.render_stale(paper_pages, "render papers")
-        caches.save(texts)
-        clock.lap("render paper pages")
         files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
         out.add(made(files, out.output, old_files))
         clock.lap("bibtex")
+        paper_pages = planned.paper_pages(related())
+        clock.lap("related papers")
+        out.render_stale(paper_pages, "render papers")
+        clock.lap("render paper pages")
+        caches_kept = background.enter_context(forked.in_child(caches.save, texts))
         out.add(search_index())
         clock.lap("search index")
     report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
-    return _Outputs(out.files, out.manifest, inputs, tuple(old_files))
+    return _Outputs(out.files, out.manifest, inputs, tuple(old_files), caches_kept)
 
 
 @dataclass(frozen=True)

@@ -166,8 +166,12 @@ def _run(
         outputs = _render(folder, config, content, theme, clock, background, progress) if render else None
         new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
         _commit_content(folder, synced.writes, record, new_record)
-        # After the write: the cache keeps each file's modification time.
-        parses_kept = background.enter_context(forked.in_child(_remember_parses, cache, content, synced.writes))
+        # After the write, as the cache keeps each file's modification time; load_content saved the others.
+        parses_kept = (
+            background.enter_context(forked.in_child(_remember_parses, cache, content, synced.writes))
+            if synced.writes
+            else _nothing
+        )
         report.content_written = len(synced.writes)
         clock.lap("write content")
         if outputs is not None and not report.up_to_date:
@@ -186,8 +190,6 @@ def _run(
 
 def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str]) -> None:
     """The files just written are parsed already: cache them so the next build need not read them."""
-    if not writes:
-        return  # load_content saved the cache already
     written = {str(path) for path in writes}
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
@@ -200,6 +202,10 @@ def _record_item(digest: DigestFile, dates: dict[Path, dt.date | None]) -> Impor
     return Imported(file_hash(digest.path), dates.get(digest.path))
 
 
+def _nothing() -> None:
+    """Waiting for work that was not needed."""
+
+
 @dataclass(frozen=True)
 class _Outputs:
     """The files of the new site/, the fingerprint of each, and of all inputs, for the next build."""
@@ -208,7 +214,7 @@ class _Outputs:
     manifest: dict[str, str]
     inputs: str
     previous: tuple[str, ...] = ()  # the files the previous build wrote
-    caches_kept: Callable[[], object] = lambda: None  # waits until rendering's caches are saved
+    caches_kept: Callable[[], object] = _nothing  # waits until rendering's caches are saved
 
 
 def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:

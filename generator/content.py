@@ -2,7 +2,9 @@
 once sync's writes are made, before they are).
 
 ``content/papers/<slug>.md`` holds one paper, ``content/digests/<YYYY-MM-DD>.md`` one digest day.
-Parsing is cached by file size and modification time so that a rebuild reads only what changed.
+Parsing is cached, so that a rebuild reads only what changed: a file whose size and modification time are
+those cached is not read; one whose time changed (a fresh checkout, a copy) is read and hashed, and parsed
+only if its bytes changed.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ def fingerprint(data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed content files keyed by path, valid while the file's size and modification time are unchanged.
+    """Parsed content files keyed by path, valid while the file's bytes are unchanged (its size and modification
+    time say so without reading it, its hash when they do not).
 
     Kept in ``folder`` as one pickle per month (of each paper's or day's date), so that a new day rewrites the
     current month's part, not a cache of the whole archive.
@@ -77,6 +80,12 @@ class ParseCache:
         if hit is None:
             return None
         return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
+
+    def same_bytes(self, path: str, data: bytes) -> Paper | Digest | None:
+        """The cached parse of ``path`` if it was made from ``data``: CI checks a repository out afresh every day,
+        which gives every file a new modification time, and parsing 10,000 files costs 2 s, hashing them 0.03 s."""
+        hit = self.entries.get(path)
+        return hit[2] if hit is not None and hit[2].fingerprint == fingerprint(data) else None
 
     def put(self, item: Paper | Digest) -> None:
         stat = os.stat(item.path)  # noqa: PTH116 (a string, see Paper.path)
@@ -117,7 +126,8 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
             item = cache.get(path, stat)
             if item is None:
                 file = Path(path)
-                item = parse(file, file.read_bytes())
+                data = file.read_bytes()
+                item = cache.same_bytes(path, data) or parse(file, data)
                 cache.put(item)
             seen.add(path)
             if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)

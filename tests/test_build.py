@@ -303,6 +303,36 @@ def test_a_file_missing_from_site_is_written_again(seed_site: Path) -> None:
     assert (seed_site / "site" / "static" / "style.css").is_file()
 
 
+def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_build_does(
+    seed_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI checks the repository out afresh, so every file has a new time, and restores .digest-cache/ and site/
+    from its last run (see pages.yml): a new day must then be rendered as locally, with no file parsed again."""
+    from generator import content
+    from generator.cli import main
+
+    assert main(["-q", "-C", str(seed_site), "build"]) == 0
+    twin = tmp_path / "twin"
+    shutil.copytree(seed_site, twin)
+    later = (seed_site / "digests").stat().st_mtime_ns + 10**12
+    for path in (seed_site / "content").rglob("*.md"):
+        os.utime(path, ns=(later, later))
+    parsed: list[Path] = []
+    parse = content.parse_paper
+    monkeypatch.setattr(content, "parse_paper", lambda path, data: parsed.append(path) or parse(path, data))
+    rendered = {}
+    for folder in (twin, seed_site):
+        (folder / "digests" / "2025-05-30.txt").write_text("May 30, 2025\n\nA New Paper\n\nIts abstract.\n")
+        capsys.readouterr()
+        assert main(["-C", str(folder), "build"]) == 0
+        rendered[folder] = re.search(r"(\d+) pages, (\d+) rendered", capsys.readouterr().err)
+    assert rendered[twin] and rendered[seed_site] and rendered[seed_site][0] == rendered[twin][0]
+    assert int(rendered[twin][2]) < int(rendered[twin][1]) / 4  # a new day renders few of the pages
+    # The twin, in another folder, parsed every file again (the cache knows files by path); the checkout none.
+    assert [p for p in parsed if seed_site in p.parents] == []
+    assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
+
+
 def test_parallel_rendering_writes_the_same_site_as_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import content
 from generator.content import ParseCache, load_content, parse_paper
 from generator.errors import InputError
 
@@ -97,6 +98,23 @@ def test_cache_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
     next(cache.glob("*.pickle")).write_bytes(b"garbage")
     assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: New title, longer"
+
+
+def test_a_file_with_a_new_time_but_the_same_bytes_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after a fresh checkout: the bytes are hashed and the cached parse kept, with the file's new time."""
+    path = write(tmp_path, "papers/a-title.md", PAPER)
+    cache = tmp_path / "cache"
+    load_content(tmp_path, ParseCache(cache))
+    os.utime(path, ns=(10**18, 10**18))
+    assert ParseCache(cache).get(str(path), path.stat()) is None
+    with monkeypatch.context() as patched:
+        patched.setattr(content, "parse_paper", lambda *_: pytest.fail("parsed again"))
+        assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: Title"
+    assert ParseCache(cache).get(str(path), path.stat()) is not None  # the new time is kept
+    path.write_text(PAPER.replace('"A: Title"', '"A: Other"'), encoding="utf-8")  # the same size, new bytes
+    assert load_content(tmp_path, ParseCache(cache)).papers["a-title"].title == "A: Other"
 
 
 def test_cache_rewrites_only_the_month_that_changed(tmp_path: Path) -> None:

@@ -26,22 +26,24 @@ from markupsafe import Markup
 from generator.output import load_cache, save_cache
 from generator.pages import describe
 
-# Builds a fragment no page used is kept for: a build that renders other pages (an edit of an old day's) in
-# between does not lose the items the next new day needs. Older ones are dropped, so the store stays small.
+# Builds a fragment no page used is kept for, once a build after the one that made it used it: a build that
+# renders other pages (an edit of an old day's) in between does not lose the items the next new day needs. One
+# never used again is kept for the next build only: most of what a first build makes (the items of every old
+# week and month) is not needed again, and would make the next builds load and save a store four times as large.
 KEEP_BUILDS = 3
 
 
 class Fragments:
-    """Rendered blocks by key, kept in ``path`` (for this build only without it), each with the number of the
-    last build that used it. A forked renderer hands what it made and used back with :meth:`take`; the process
-    that keeps them takes those in with :meth:`adopt`."""
+    """Rendered blocks by key, kept in ``path`` (for this build only without it), each with the numbers of the
+    build that made it and of the last build that used it. A forked renderer hands what it made and used back
+    with :meth:`take`; the process that keeps them takes those in with :meth:`adopt`."""
 
     def __init__(self, path: Path | None = None, version: str = "") -> None:
         self.path, self.version = path, version
         saved = load_cache(path, version) if path else None
         last, kept = saved if _valid(saved) else (0, {})
         self.build: int = last + 1
-        self.kept: dict[str, tuple[str, int]] = kept
+        self.kept: dict[str, tuple[str, int, int]] = kept  # key -> (html, build that made it, last build using it)
         self.made: dict[str, str] = {}
         self.reused: list[str] = []
 
@@ -49,13 +51,13 @@ class Fragments:
         found = self.kept.get(key)
         if found is None:
             return None
-        if found[1] != self.build:
-            self.kept[key] = (found[0], self.build)
+        if found[2] != self.build:
+            self.kept[key] = (found[0], found[1], self.build)
             self.reused.append(key)
         return found[0]
 
     def put(self, key: str, html: str) -> None:
-        self.kept[key] = (html, self.build)
+        self.kept[key] = (html, self.build, self.build)
         self.made[key] = html
 
     def take(self) -> tuple[dict[str, str], list[str]]:
@@ -71,14 +73,20 @@ class Fragments:
             self.put(key, html)
 
     def save(self) -> None:
-        """Keep the fragments used in the last ``KEEP_BUILDS`` builds; nothing is written if none was used."""
-        if self.path is None or not any(build == self.build for _, build in self.kept.values()):
+        """Keep the fragments this build used, and those used again in the last ``KEEP_BUILDS`` builds; nothing
+        is written if none was used."""
+        build = self.build
+        if self.path is None or not any(last == build for _, _, last in self.kept.values()):
             return
-        kept = {key: value for key, value in self.kept.items() if value[1] > self.build - KEEP_BUILDS}
-        save_cache(self.path, (self.build, kept), self.version)
+        kept = {
+            key: value
+            for key, value in self.kept.items()
+            if value[2] == build or value[1] < value[2] > build - KEEP_BUILDS
+        }
+        save_cache(self.path, (build, kept), self.version)
 
 
-def _valid(saved: object) -> TypeGuard[tuple[int, dict[str, tuple[str, int]]]]:
+def _valid(saved: object) -> TypeGuard[tuple[int, dict[str, tuple[str, int, int]]]]:
     return isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[0], int) and isinstance(saved[1], dict)
 
 

@@ -99,6 +99,10 @@ def test_fragments_no_build_used_for_a_while_are_dropped(tmp_path: Path) -> None
     a, b = paper("a", "A", "fa"), paper("b", "B", "fb")
     assert len(build(a, b)) == 2
     assert build() == [] and build(a) == []  # a build that renders no block keeps them all
-    for _ in range(KEEP_BUILDS - 1):
-        assert build(a) == []
-    assert build(a, b) == [1]  # b went unused for KEEP_BUILDS builds: made again
+    assert build(b) == [1]  # b was not used by the build after the one that made it: dropped, made again
+    for _ in range(KEEP_BUILDS - 2):
+        assert build(b) == []
+    assert build(a, b) == []  # a, used again after it was made, is kept while builds use other blocks
+    for _ in range(KEEP_BUILDS):
+        assert build(b) == []
+    assert build(a) == [1]  # a went unused for KEEP_BUILDS builds: made again

@@ -78,12 +78,14 @@ class Fragments:
         build = self.build
         if self.path is None or not any(last == build for _, _, last in self.kept.values()):
             return
-        kept = {
-            key: value
-            for key, value in self.kept.items()
-            if value[2] == build or value[1] < value[2] > build - KEEP_BUILDS
-        }
+        kept = {key: value for key, value in self.kept.items() if _worth_keeping(value, build)}
         save_cache(self.path, (build, kept), self.version)
+
+
+def _worth_keeping(fragment: tuple[str, int, int], build: int) -> bool:
+    """Used by ``build``, or used again after the build that made it, and not long ago."""
+    _, made, last = fragment
+    return last == build or (made < last and last > build - KEEP_BUILDS)
 
 
 def _valid(saved: object) -> TypeGuard[tuple[int, dict[str, tuple[str, int, int]]]]:

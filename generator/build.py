@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import bibtex, forked
 from generator.config import SiteConfig
-from generator.content import Content, ParseCache, load_content, with_writes
+from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
 from generator.fragments import Fragments
 from generator.gcpause import gc_paused
@@ -223,9 +223,8 @@ def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme)
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
         digest.update(f"{item.path}\x1f{item.fingerprint}\x1e".encode())  # a renamed file changes the site too
-    for name, path in static_files(theme):
-        stat = path.stat()
-        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for name, path in static_files(theme):  # by their bytes, not their times, which a fresh checkout changes
+        digest.update(f"{name}:{fingerprint(path.read_bytes())}".encode())
     return digest.hexdigest()
 
 

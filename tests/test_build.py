@@ -311,12 +311,18 @@ def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_
     from generator import content
     from generator.cli import main
 
+    (seed_site / "static").mkdir()
+    (seed_site / "static" / "extra.css").write_text("p { margin: 0 }\n")
     assert main(["-q", "-C", str(seed_site), "build"]) == 0
     twin = tmp_path / "twin"
     shutil.copytree(seed_site, twin)
-    later = (seed_site / "digests").stat().st_mtime_ns + 10**12
-    for path in (seed_site / "content").rglob("*.md"):
-        os.utime(path, ns=(later, later))
+
+    def check_out_afresh() -> None:
+        later = (seed_site / "digests").stat().st_mtime_ns + 10**12
+        for path in [*(seed_site / "content").rglob("*.md"), *(seed_site / "static").iterdir()]:
+            os.utime(path, ns=(later, later))
+
+    check_out_afresh()
     parsed: list[Path] = []
     parse = content.parse_paper
     monkeypatch.setattr(content, "parse_paper", lambda path, data: parsed.append(path) or parse(path, data))
@@ -331,6 +337,8 @@ def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_
     # The twin, in another folder, parsed every file again (the cache knows files by path); the checkout none.
     assert [p for p in parsed if seed_site in p.parents] == []
     assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
+    check_out_afresh()  # and a day with nothing new is no build at all
+    assert main(["-C", str(seed_site), "build"]) == 0 and "site/ is up to date" in capsys.readouterr().err
 
 
 def test_parallel_rendering_writes_the_same_site_as_one_process(

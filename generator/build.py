@@ -6,6 +6,7 @@ Nothing is written until every stage has succeeded, so bad input leaves content/
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -24,7 +25,7 @@ from generator.digests import read_digest
 from generator.fragments import Fragments
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
-from generator.incremental import Made, Outputs, made
+from generator.incremental import Made, Outputs, Previous, gone, made
 from generator.memo import Memo
 from generator.model import Digest, DigestFile, Paper, Site
 from generator.output import (
@@ -248,9 +249,12 @@ def _render(
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
     old_files = previous.get("files", {})
+    old = Previous(str(folder.output), old_files)
     caches = _Caches.open(folder.cache, global_fingerprint)
     with contextlib.ExitStack() as children:
         related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
+        # Which of the previous build's files are still in site/ is looked for by another child meanwhile.
+        gone_files = children.enter_context(forked.in_child(gone, old)) if old_files else frozenset
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
         renderer = Renderer(theme, config, texts, compiled, caches.fragments)
@@ -261,16 +265,17 @@ def _render(
         clock.lap("plan pages")
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
         search_index = children.enter_context(
-            forked.in_child(_search_index, site, folder.cache / "search", texts, str(folder.output), old_files)
+            forked.in_child(_search_index, site, folder.cache / "search", texts, old)
             if config.search
             else contextlib.nullcontext(_no_files)
         )
-        out = Outputs(renderer, folder.output, old_files, len(planned.pages) + len(site.papers), progress)
+        old = dataclasses.replace(old, gone=gone_files())
+        out = Outputs(renderer, folder.output, old, len(planned.pages) + len(site.papers), progress)
         # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
         clock.lap("render pages")
         files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
-        out.add(made(files, out.output, old_files))
+        out.add(made(files, old))
         clock.lap("bibtex")
         paper_pages = planned.paper_pages(related())
         clock.lap("related papers")
@@ -312,12 +317,12 @@ def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, 
     return related_papers(papers, cache_file)
 
 
-def _search_index(site: Site, cache: Path, texts: Mapping[str, str], output: str, old_files: Mapping[str, str]) -> Made:
+def _search_index(site: Site, cache: Path, texts: Mapping[str, str], previous: Previous) -> Made:
     """The search index's files: made by a child process (which alone imports lunr), which sends back the
     bytes of those that changed only."""
     from generator.search import search_files
 
-    return made(search_files(site, cache, texts), output, old_files)
+    return made(search_files(site, cache, texts), previous)
 
 
 def _no_files() -> Made:
@@ -335,7 +340,7 @@ def _only(parent: Path, name: str) -> Path:
 
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
     """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
-    looked for again before it is kept, see incremental.kept)."""
+    looked for again before it is kept, see incremental.gone)."""
     return bool(previous.get("files")) and (folder.output / "index.html").is_file()
 
 

@@ -27,16 +27,36 @@ class Made:
     changed: dict[str, bytes]
 
 
-def kept(output: str, old_files: Mapping[str, str], name: str, fingerprint: str) -> bool:
-    """Whether the previous build wrote ``name`` (in ``output``, site/) with ``fingerprint``, and it is there."""
-    # Strings, not Paths, and no os.path.join: this runs for every file of the site, and costs more than the stat.
-    return old_files.get(name) == fingerprint and os.path.isfile(f"{output}/{name}")  # noqa: PTH113
+@dataclass(frozen=True)
+class Previous:
+    """The files the previous build wrote into ``output`` (site/), each with its fingerprint. ``gone`` names those
+    no longer there once :func:`gone` has looked (a child process does, while the build plans); until then each
+    file is looked for when asked about."""
+
+    output: str
+    files: Mapping[str, str]
+    gone: frozenset[str] | None = None
+
+    def kept(self, name: str, fingerprint: str) -> bool:
+        """Whether the previous build wrote ``name`` with ``fingerprint``, and it is still there."""
+        if self.files.get(name) != fingerprint:
+            return False
+        if self.gone is not None:
+            return name not in self.gone
+        # Strings, not Paths, and no os.path.join: this runs for every file of the site, and costs more than the stat.
+        return os.path.isfile(f"{self.output}/{name}")  # noqa: PTH113
 
 
-def made(files: Mapping[str, bytes], output: str, old_files: Mapping[str, str]) -> Made:
+def gone(previous: Previous) -> frozenset[str]:
+    """Those of the previous build's files that are no longer in site/ (a stat each: 20,000 for a large site)."""
+    output = previous.output
+    return frozenset(name for name in previous.files if not os.path.isfile(f"{output}/{name}"))  # noqa: PTH113
+
+
+def made(files: Mapping[str, bytes], previous: Previous) -> Made:
     """Fingerprint ``files`` (site path -> bytes) and keep the bytes of those to be written."""
     fingerprints = {name: fingerprint(data) for name, data in files.items()}
-    changed = {name: files[name] for name, fp in fingerprints.items() if not kept(output, old_files, name, fp)}
+    changed = {name: files[name] for name, fp in fingerprints.items() if not previous.kept(name, fp)}
     return Made(fingerprints, changed)
 
 
@@ -49,7 +69,7 @@ class Outputs:
 
     renderer: Renderer
     site: Path
-    old_files: Mapping[str, str]  # the previous build's fingerprint of each file
+    previous: Previous
     pages: int  # how many pages the site has
     progress: Progress | None = None
     staging: Path | None = None
@@ -71,11 +91,11 @@ class Outputs:
     def stale(self, pages: Sequence[Page]) -> list[Page]:
         """The pages of ``pages`` that are to be rendered again; the others are kept (and all go in the manifest)."""
         stale = []
-        output = self.output
+        kept = self.previous.kept
         for page in pages:
             name = page.file
             self.manifest[name] = page.fingerprint
-            if kept(output, self.old_files, name, page.fingerprint):
+            if kept(name, page.fingerprint):
                 self._keep(name)
             else:
                 stale.append(page)
@@ -100,5 +120,5 @@ class Outputs:
         self.rendered += len(files.changed)
 
     def _keep(self, name: str) -> None:
-        """Keep the previous build's ``name`` (a file :func:`kept` found there)."""
+        """Keep the previous build's ``name`` (a file :meth:`Previous.kept` found there)."""
         self.files[name] = Reuse(f"{self.output}/{name}")

@@ -295,12 +295,15 @@ def test_config_that_is_not_utf8_is_a_clean_error(tmp_path: Path) -> None:
 
 def test_a_file_missing_from_site_is_written_again(seed_site: Path) -> None:
     build_ok(seed_site)
-    (seed_site / "site" / "static" / "style.css").unlink()
+    paper = next((seed_site / "site" / "papers").iterdir())
+    missing = [seed_site / "site" / "static" / "style.css", paper / "index.html", paper / f"{paper.name}.bib"]
+    for path in missing:
+        path.unlink()
     (seed_site / "digests" / "2025-06-01.txt").write_text(
         "June 1, 2025\n\nA New Paper\n\nIts abstract.\n", encoding="utf-8"
     )
     build_ok(seed_site)
-    assert (seed_site / "site" / "static" / "style.css").is_file()
+    assert all(path.is_file() for path in missing)
 
 
 def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_build_does(

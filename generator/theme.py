@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import cast
 
 import jinja2
+import linkify_it
+import markdown_it
+import mdit_py_plugins
+import slugify
+import yaml
 from markupsafe import Markup
 
 from generator import __version__
@@ -63,11 +68,14 @@ def find_theme(site_dir: Path, name: str) -> Theme:
 
 
 def theme_fingerprint(theme: Theme, config: SiteConfig) -> str:
-    """Changes when anything every page depends on changes: templates, config, the generator's own code.
+    """Changes when anything every page depends on changes: templates, config, the generator's own code and the
+    versions of the libraries that render (an upgrade may change their output).
 
     The code is hashed, not just the version: after a `git pull` or an edit of an editable install, pages made
     by the old code must not be kept."""
-    digest = hashlib.sha1(f"{__version__}\n{config!r}".encode())
+    libraries = (jinja2, markdown_it, mdit_py_plugins, linkify_it, yaml, slugify)
+    versions = " ".join(f"{library.__name__} {library.__version__}" for library in libraries)
+    digest = hashlib.sha1(f"{__version__}\n{versions}\n{config!r}".encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
     for folder in theme.templates:

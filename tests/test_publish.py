@@ -93,7 +93,10 @@ def test_pages_workflow_deploys_daily_and_on_push() -> None:
     assert order.index(commit["name"]) < order.index("actions/upload-pages-artifact")
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))  # a day's build is incremental
     assert set(cache["with"]["path"].split()) == {".digest-cache", "site"}
-    assert cache["with"]["restore-keys"] and order.index(cache["name"]) < order.index(build["name"])
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"]
+    assert key.endswith("-${{ github.run_id }}") and key.startswith(restore)  # a new cache each run, found by prefix
+    assert all(part in restore for part in ("generator/**/*.py", "themes/**", "versions.txt"))  # other code: none
+    assert order.index(cache["name"]) < order.index(build["name"])
     assert "schedule" in fetch["if"]
     assert "steps.pages.outputs.base_url" in build["env"]["BASE_URL"] and "$BASE_URL" in build["run"]
     assert "git push" in commit["run"] and "-- digests content" in commit["run"]

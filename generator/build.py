@@ -1,6 +1,6 @@
 """The build, stage by stage: read new digests, sync content/, load the model, plan, render, write.
 
-Nothing is written until every stage has succeeded, so bad input leaves content/ and site/ as they were.
+Nothing is written into content/ or site/ until every stage has succeeded, so bad input leaves them as they were.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
+import os
 import shutil
 import time
 import zoneinfo
@@ -25,7 +26,7 @@ from generator.digests import read_digest
 from generator.fragments import Fragments
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
-from generator.incremental import Made, Outputs, Previous, gone, made
+from generator.incremental import Made, Outputs, Previous, made, missing_files
 from generator.memo import Memo
 from generator.model import Digest, DigestFile, Paper, Site
 from generator.output import (
@@ -124,6 +125,9 @@ def _locked(folder: SiteFolder) -> Iterator[None]:
     folder.cache.mkdir(parents=True, exist_ok=True)
     with (folder.cache / "build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # What a build stopped in the middle of a write left (see output.write_bytes_atomically): none is in use now.
+        for leftover in [*folder.cache.glob(".*.tmp"), *folder.cache.glob("*/.*.tmp")]:
+            leftover.unlink(missing_ok=True)
         yield
 
 
@@ -166,12 +170,11 @@ def _run(
     with contextlib.ExitStack() as background:
         outputs = _render(folder, config, content, theme, clock, background, progress) if render else None
         new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
-        _commit_content(folder, synced.writes, record, new_record)
-        # After the write, as the cache keeps each file's modification time; load_content saved the others.
-        parses_kept = (
-            background.enter_context(forked.in_child(_remember_parses, cache, content, synced.writes))
-            if synced.writes
-            else _nothing
+        written = _commit_content(folder, synced.writes, record, new_record)
+        parses_kept = background.enter_context(
+            forked.in_child(_remember_parses, cache, content, written)
+            if written
+            else contextlib.nullcontext(_nothing)  # load_content saved the parse cache
         )
         report.content_written = len(synced.writes)
         clock.lap("write content")
@@ -182,20 +185,28 @@ def _run(
             for retired in RETIRED_CACHES:
                 (folder.cache / retired).unlink(missing_ok=True)
             clock.lap("write site")
-        parses_kept()
-        if outputs is not None:
-            outputs.caches_kept()
+        _caches_saved(report, parses_kept, outputs.caches_kept if outputs else _nothing)
         clock.lap("save caches")
     return report
 
 
-def _remember_parses(cache: ParseCache, content: Content, writes: dict[Path, str]) -> None:
-    """The files just written are parsed already: cache them so the next build need not read them."""
-    written = {str(path) for path in writes}
+def _caches_saved(report: BuildReport, *waits: Callable[[], object]) -> None:
+    """Wait for the children saving caches. One that could not be saved (a full disk) makes the next build slower,
+    not this one wrong, and content/ and site/ are written by now: a warning, not a failure."""
+    for wait in waits:
+        try:
+            wait()
+        except OSError as error:
+            report.warnings.append(f"a cache was not saved, so the next build will be slower: {error}")
+
+
+def _remember_parses(cache: ParseCache, content: Content, written: Mapping[str, os.stat_result]) -> None:
+    """The files just written (each with its stat as written) are parsed already: cache them so the next build
+    need not read them."""
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
         if item.path in written:
-            cache.put(item)
+            cache.put(item, written[item.path])
     cache.save({item.path for item in items})
 
 
@@ -253,8 +264,10 @@ def _render(
     caches = _Caches.open(folder.cache, global_fingerprint)
     with contextlib.ExitStack() as children:
         related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
-        # Which of the previous build's files are still in site/ is looked for by another child meanwhile.
-        gone_files = children.enter_context(forked.in_child(gone, old)) if old_files else frozenset
+        # Which of the previous build's files are missing from site/ is looked for by another child meanwhile.
+        missing = children.enter_context(
+            forked.in_child(missing_files, old) if old_files else contextlib.nullcontext(frozenset)
+        )
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
         renderer = Renderer(theme, config, texts, compiled, caches.fragments)
@@ -263,13 +276,13 @@ def _render(
             citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
+        old = dataclasses.replace(old, missing=missing())
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
         search_index = children.enter_context(
             forked.in_child(_search_index, site, folder.cache / "search", texts, old)
             if config.search
             else contextlib.nullcontext(_no_files)
         )
-        old = dataclasses.replace(old, gone=gone_files())
         out = Outputs(renderer, folder.output, old, len(planned.pages) + len(site.papers), progress)
         # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
@@ -340,7 +353,7 @@ def _only(parent: Path, name: str) -> Path:
 
 def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
     """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
-    looked for again before it is kept, see incremental.gone)."""
+    looked for again before it is kept, see incremental.missing_files)."""
     return bool(previous.get("files")) and (folder.output / "index.html").is_file()
 
 
@@ -352,7 +365,9 @@ def _read_manifest(folder: SiteFolder) -> dict[str, Any]:
 
 def _commit_content(
     folder: SiteFolder, writes: dict[Path, str], record: dict[str, Imported], new_record: dict[str, Imported]
-) -> None:
-    write_texts_atomically(writes)
+) -> dict[str, os.stat_result]:
+    """Write content/; the stat of each content file written, by path."""
+    written = write_texts_atomically(writes)
     if new_record != record:
         write_text_atomically(folder.content / RECORD_NAME, record_text(new_record))
+    return written

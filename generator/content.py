@@ -88,8 +88,8 @@ class ParseCache:
         hit = self.entries.get(path)
         return hit[2] if hit is not None and hit[2].fingerprint == fingerprint(data) else None
 
-    def put(self, item: Paper | Digest) -> None:
-        stat = os.stat(item.path)  # noqa: PTH116 (a string, see Paper.path)
+    def put(self, item: Paper | Digest, stat: os.stat_result) -> None:
+        """Keep ``item``, parsed from the file as ``stat`` (taken before it was read) found it."""
         key, part = item.path, f"{item.date:%Y-%m}"
         self.entries[key] = (stat.st_mtime_ns, stat.st_size, item)
         self._changed.update((part, self._part_of.get(key, part)))
@@ -129,7 +129,7 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
                 file = Path(path)
                 data = file.read_bytes()
                 item = cache.same_bytes(path, data) or parse(file, data)
-                cache.put(item)
+                cache.put(item, stat)  # if the file changed since, the next build finds out
             seen.add(path)
             if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)
                 papers[item.slug] = item

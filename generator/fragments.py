@@ -26,10 +26,10 @@ from markupsafe import Markup
 from generator.output import load_cache, save_cache
 from generator.pages import describe
 
-# Builds a fragment no page used is kept for, once a build after the one that made it used it: a build that
-# renders other pages (an edit of an old day's) in between does not lose the items the next new day needs. One
-# never used again is kept for the next build only: most of what a first build makes (the items of every old
-# week and month) is not needed again, and would make the next builds load and save a store four times as large.
+# Builds a fragment no page used is kept for, once a build after the one that made it used it again: a build
+# that renders other pages (an edit of an old day's) in between does not lose the items a new day uses every day.
+# One not used again by the very next build is dropped: most of what a first build makes (the items of every old
+# week and month) is never needed again, and would make the next builds load and save a store four times as large.
 KEEP_BUILDS = 3
 
 

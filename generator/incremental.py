@@ -29,25 +29,25 @@ class Made:
 
 @dataclass(frozen=True)
 class Previous:
-    """The files the previous build wrote into ``output`` (site/), each with its fingerprint. ``gone`` names those
-    no longer there once :func:`gone` has looked (a child process does, while the build plans); until then each
-    file is looked for when asked about."""
+    """The files the previous build wrote into ``output`` (site/), each with its fingerprint. ``missing`` names
+    those no longer there once :func:`missing_files` has looked (a child process does, while the build plans);
+    until then each file is looked for when asked about."""
 
     output: str
     files: Mapping[str, str]
-    gone: frozenset[str] | None = None
+    missing: frozenset[str] | None = None
 
     def kept(self, name: str, fingerprint: str) -> bool:
         """Whether the previous build wrote ``name`` with ``fingerprint``, and it is still there."""
         if self.files.get(name) != fingerprint:
             return False
-        if self.gone is not None:
-            return name not in self.gone
+        if self.missing is not None:
+            return name not in self.missing
         # Strings, not Paths, and no os.path.join: this runs for every file of the site, and costs more than the stat.
         return os.path.isfile(f"{self.output}/{name}")  # noqa: PTH113
 
 
-def gone(previous: Previous) -> frozenset[str]:
+def missing_files(previous: Previous) -> frozenset[str]:
     """Those of the previous build's files that are no longer in site/ (a stat each: 20,000 for a large site)."""
     output = previous.output
     return frozenset(name for name in previous.files if not os.path.isfile(f"{output}/{name}"))  # noqa: PTH113

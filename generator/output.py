@@ -131,18 +131,21 @@ def write_text_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
-def write_texts_atomically(texts: Mapping[Path, str]) -> None:
-    """:func:`write_text_atomically` for many files, in path order, each folder made once.
+def write_texts_atomically(texts: Mapping[Path, str]) -> dict[str, os.stat_result]:
+    """:func:`write_text_atomically` for many files, in path order, each folder made once; the stat of each file
+    as written (by its path as a string), so that a cache of them cannot take a later edit for this text.
 
     Strings and os calls, not Paths: a first build writes thousands of content files, and sorting and making
     Paths cost more than writing the files."""
     made: set[str] = set()
+    stats = {}
     for name, text in sorted((str(path), text) for path, text in texts.items()):
         folder, _, base = name.rpartition("/")
         if folder not in made:
             os.makedirs(folder, exist_ok=True)  # noqa: PTH103
             made.add(folder)
-        _replace(name, f"{folder}/.{base}.{os.getpid()}.tmp", text.encode("utf-8"))
+        stats[name] = _replace(name, f"{folder}/.{base}.{os.getpid()}.tmp", text.encode("utf-8"))
+    return stats
 
 
 def save_cache(path: Path, value: object, version: str = "") -> None:
@@ -170,14 +173,17 @@ def write_bytes_atomically(path: Path, data: bytes, durable: bool = False) -> No
     _replace(str(path), str(path.with_name(f".{path.name}.{os.getpid()}.tmp")), data, durable)
 
 
-def _replace(target: str, temporary: str, data: bytes, durable: bool = False) -> None:
+def _replace(target: str, temporary: str, data: bytes, durable: bool = False) -> os.stat_result:
+    """Write ``data`` into ``temporary``, then rename it over ``target``; the stat of the file written."""
     try:
         with open(temporary, "wb") as file:  # noqa: PTH123 (strings, see write_texts_atomically)
             file.write(data)
+            file.flush()
             if durable:
-                file.flush()
                 os.fsync(file.fileno())
+            stat = os.fstat(file.fileno())  # a rename keeps the time: this is the file's from now on
         os.replace(temporary, target)  # noqa: PTH105
+        return stat
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)  # noqa: PTH108

@@ -327,8 +327,9 @@ def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_
 
     check_out_afresh()
     parsed: list[Path] = []
-    parse = content.parse_paper
-    monkeypatch.setattr(content, "parse_paper", lambda path, data: parsed.append(path) or parse(path, data))
+    for name in ("parse_paper", "parse_digest"):
+        parse = getattr(content, name)
+        monkeypatch.setattr(content, name, lambda path, data, parse=parse: parsed.append(path) or parse(path, data))
     rendered = {}
     for folder in (twin, seed_site):
         (folder / "digests" / "2025-05-30.txt").write_text("May 30, 2025\n\nA New Paper\n\nIts abstract.\n")
@@ -337,11 +338,46 @@ def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_
         rendered[folder] = re.search(r"(\d+) pages, (\d+) rendered", capsys.readouterr().err)
     assert rendered[twin] and rendered[seed_site] and rendered[seed_site][0] == rendered[twin][0]
     assert int(rendered[twin][2]) < int(rendered[twin][1]) / 4  # a new day renders few of the pages
-    # The twin, in another folder, parsed every file again (the cache knows files by path); the checkout none.
-    assert [p for p in parsed if seed_site in p.parents] == []
+    # The twin, in another folder, parsed every file again (the cache knows files by path); the checkout only the
+    # day file the new day wrote.
+    assert [p.name for p in parsed if seed_site in p.parents] == ["2025-05-30.md"]
     assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
     check_out_afresh()  # and a day with nothing new is no build at all
     assert main(["-C", str(seed_site), "build"]) == 0 and "site/ is up to date" in capsys.readouterr().err
+
+
+def test_where_no_process_may_be_forked_the_build_is_the_same(
+    seed_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview server builds in a process with threads, where nothing is forked: the children's work (related
+    papers, missing files, the search index, saving caches) is done in the build's own process instead."""
+    from generator import forked
+    from generator.cli import main
+
+    twin = tmp_path / "twin"
+    shutil.copytree(seed_site, twin)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    for day in ("", "2025-05-30.txt"):
+        for folder in (seed_site, twin):
+            if day:
+                (folder / "digests" / day).write_text("May 30, 2025\n\nA New Paper\n\nIts abstract.\n")
+            if folder == twin:
+                build_ok(twin)  # forks as usual
+            else:
+                assert main(["-q", "-C", str(folder), "build"]) == 0
+    assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
+    caches = {p.name for p in (seed_site / ".digest-cache").iterdir()}
+    assert {"fragments.pickle", "abstract-text.pickle", "bibtex.pickle", "related.pickle", "content"} <= caches
+
+
+def test_a_write_cut_short_leaves_no_temporary_file_behind(seed_site: Path) -> None:
+    leftovers = [seed_site / ".digest-cache" / ".fragments.pickle.99.tmp", seed_site / ".digest-cache" / "content"]
+    leftovers[1].mkdir(parents=True)
+    leftovers[1] = leftovers[1] / ".2025-05.pickle.99.tmp"
+    for path in leftovers:
+        path.write_bytes(b"half a pickle")
+    build_ok(seed_site)
+    assert not any(path.exists() for path in leftovers)
 
 
 def test_parallel_rendering_writes_the_same_site_as_one_process(

@@ -64,8 +64,13 @@ def test_texts_written_atomically_in_bulk_and_a_failure_leaves_no_temporary_file
         for folder in ("papers", "digests")
         for n in range(5)
     }
-    write_texts_atomically(texts)
+    stats = write_texts_atomically(texts)
     assert {path: path.read_text(encoding="utf-8") for path in texts} == texts
+    for path in texts:  # the stat of each file as written, for the parse cache
+        assert (stats[str(path)].st_mtime_ns, stats[str(path)].st_size) == (
+            path.stat().st_mtime_ns,
+            path.stat().st_size,
+        )
     (tmp_path / "content" / "papers" / "blocked.md").mkdir()  # a folder where a file should go: replace fails
     with pytest.raises(OSError):
         write_texts_atomically({tmp_path / "content" / "papers" / "blocked.md": "x"})

@@ -6,7 +6,6 @@ Nothing is written into content/ or site/ until every stage has succeeded, so ba
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -229,14 +228,14 @@ class _Outputs:
     caches_kept: Callable[[], object] = _nothing  # waits until rendering's caches are saved
 
 
-def _inputs_fingerprint(content: Content, global_fingerprint: str, theme: Theme) -> str:
+def _inputs_fingerprint(content: Content, global_fingerprint: str, static: Mapping[str, bytes]) -> str:
     """Changes when any input of any page changes: content files, templates, config, static files."""
     digest = hashlib.sha1(global_fingerprint.encode())
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
         digest.update(f"{item.path}\x1f{item.fingerprint}\x1e".encode())  # a renamed file changes the site too
-    for name, path in static_files(theme):  # by their bytes, not their times, which a fresh checkout changes
-        digest.update(f"{name}:{fingerprint(path.read_bytes())}".encode())
+    for name, data in static.items():  # by their bytes, not their times, which a fresh checkout changes
+        digest.update(f"{name}:{fingerprint(data)}".encode())
     return digest.hexdigest()
 
 
@@ -251,7 +250,8 @@ def _render(
 ) -> _Outputs:
     report = clock.report
     global_fingerprint = theme_fingerprint(theme, config)
-    inputs = _inputs_fingerprint(content, global_fingerprint, theme)
+    static = {name: path.read_bytes() for name, path in static_files(theme)}
+    inputs = _inputs_fingerprint(content, global_fingerprint, static)
     previous = _read_manifest(folder)
     previous = previous if _site_intact(folder, previous) else {}
     report.papers, report.days = len(content.papers), len(content.digests)
@@ -259,14 +259,13 @@ def _render(
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
-    old_files = previous.get("files", {})
-    old = Previous(str(folder.output), old_files)
+    output, old_files = str(folder.output), previous.get("files", {})
     caches = _Caches.open(folder.cache, global_fingerprint)
     with contextlib.ExitStack() as children:
         related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
         # Which of the previous build's files are missing from site/ is looked for by another child meanwhile.
         missing = children.enter_context(
-            forked.in_child(missing_files, old) if old_files else contextlib.nullcontext(frozenset)
+            forked.in_child(missing_files, output, old_files) if old_files else contextlib.nullcontext(frozenset)
         )
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
@@ -276,19 +275,18 @@ def _render(
             citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
-        old = dataclasses.replace(old, missing=missing())
+        old = Previous(output, old_files, missing())
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
         search_index = children.enter_context(
             forked.in_child(_search_index, site, folder.cache / "search", texts, old)
             if config.search
             else contextlib.nullcontext(_no_files)
         )
-        out = Outputs(renderer, folder.output, old, len(planned.pages) + len(site.papers), progress)
+        out = Outputs(renderer, old, len(planned.pages) + len(site.papers), progress)
         # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
         clock.lap("render pages")
-        files = {**bibtex.bib_files(site, citations), **{n: p.read_bytes() for n, p in static_files(theme)}}
-        out.add(made(files, old))
+        out.add(made({**bibtex.bib_files(site, citations), **static}, old))
         clock.lap("bibtex")
         paper_pages = planned.paper_pages(related())
         clock.lap("related papers")

@@ -7,7 +7,7 @@ else is made again. The fingerprints go into the manifest the next build compare
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,28 +29,22 @@ class Made:
 
 @dataclass(frozen=True)
 class Previous:
-    """The files the previous build wrote into ``output`` (site/), each with its fingerprint. ``missing`` names
-    those no longer there once :func:`missing_files` has looked (a child process does, while the build plans);
-    until then each file is looked for when asked about."""
+    """The files the previous build wrote into ``output`` (site/), each with its fingerprint, and those of them
+    no longer there (see :func:`missing_files`)."""
 
     output: str
     files: Mapping[str, str]
-    missing: frozenset[str] | None = None
+    missing: frozenset[str]
 
     def kept(self, name: str, fingerprint: str) -> bool:
         """Whether the previous build wrote ``name`` with ``fingerprint``, and it is still there."""
-        if self.files.get(name) != fingerprint:
-            return False
-        if self.missing is not None:
-            return name not in self.missing
-        # Strings, not Paths, and no os.path.join: this runs for every file of the site, and costs more than the stat.
-        return os.path.isfile(f"{self.output}/{name}")  # noqa: PTH113
+        return self.files.get(name) == fingerprint and name not in self.missing
 
 
-def missing_files(previous: Previous) -> frozenset[str]:
-    """Those of the previous build's files that are no longer in site/ (a stat each: 20,000 for a large site)."""
-    output = previous.output
-    return frozenset(name for name in previous.files if not os.path.isfile(f"{output}/{name}"))  # noqa: PTH113
+def missing_files(output: str, files: Iterable[str]) -> frozenset[str]:
+    """Those of ``files`` no longer in ``output`` (site/): a stat each, 20,000 for a large site, so a child process
+    looks while the build plans. Strings, not Paths, and no os.path.join: they cost more than the stat."""
+    return frozenset(name for name in files if not os.path.isfile(f"{output}/{name}"))  # noqa: PTH113
 
 
 def made(files: Mapping[str, bytes], previous: Previous) -> Made:
@@ -68,7 +62,6 @@ class Outputs:
     fresh site/ (``staging``), which then replaces the old one."""
 
     renderer: Renderer
-    site: Path
     previous: Previous
     pages: int  # how many pages the site has
     progress: Progress | None = None
@@ -77,15 +70,11 @@ class Outputs:
     manifest: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
 
-    @property
-    def output(self) -> str:
-        return str(self.site)
-
     def render_stale(self, pages: Sequence[Page], label: str) -> None:
         """Render those of ``pages`` that changed; keep the others."""
         stale = self.stale(pages)
         if self.staging is None and len(stale) > SWAP_FROM * self.pages:
-            self.staging = staging_folder(self.site)
+            self.staging = staging_folder(Path(self.previous.output))
         self.render(stale, label)
 
     def stale(self, pages: Sequence[Page]) -> list[Page]:
@@ -121,4 +110,4 @@ class Outputs:
 
     def _keep(self, name: str) -> None:
         """Keep the previous build's ``name`` (a file :meth:`Previous.kept` found there)."""
-        self.files[name] = Reuse(f"{self.output}/{name}")
+        self.files[name] = Reuse(f"{self.previous.output}/{name}")

@@ -11,10 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from generator.errors import InputError
-from generator.yamltext import load_mapping, read_text
+from generator.yamltext import dump_pair, load_mapping, read_text
 
 RECORD_NAME = "imported.yaml"
 _HEADER = "# Raw digests already converted into content/. Delete a line to convert that digest again.\n"
@@ -65,4 +63,4 @@ def record_text(record: dict[str, Imported]) -> str:
     for name in sorted(record):
         item = record[name]
         values[name] = item.sha256 if item.date is None else {"sha256": item.sha256, "date": item.date}
-    return _HEADER + (yaml.safe_dump(values, sort_keys=False, width=10_000) if values else "")
+    return _HEADER + "".join(dump_pair(name, value) for name, value in values.items())

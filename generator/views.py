@@ -21,13 +21,12 @@ PageSpec = tuple[str, str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
-class Period:
-    """A week (ISO year and week) or a month (year and month) that has digests; ``days`` newest first."""
+class PeriodName:
+    """A week (ISO year and week) or a month (year and month): what a link to its page shows."""
 
     kind: str
     year: int
     number: int
-    days: tuple[Digest, ...]
 
     @property
     def path(self) -> str:
@@ -51,6 +50,17 @@ class Period:
         if self.kind == "week":
             return f"Week {self.number}, {self.year}"
         return self.start.strftime("%B %Y")
+
+
+@dataclass(frozen=True)
+class Period(PeriodName):
+    """A period that has digests; ``days`` newest first."""
+
+    days: tuple[Digest, ...]
+
+    def name(self) -> PeriodName:
+        """This period as its neighbours link to it: a new day in it changes its page, not theirs."""
+        return PeriodName(self.kind, self.year, self.number)
 
 
 @dataclass(frozen=True)
@@ -164,9 +174,9 @@ def period_pages(site: Site) -> Iterator[PageSpec]:
                 {
                     "period": period,
                     "entries": Listing(site, period),
-                    "newer": series[i - 1] if i > 0 else None,
-                    "older": series[i + 1] if i + 1 < len(series) else None,
-                    "related_periods": overlapping,
+                    "newer": series[i - 1].name() if i > 0 else None,
+                    "older": series[i + 1].name() if i + 1 < len(series) else None,
+                    "related_periods": tuple(other.name() for other in overlapping),
                 },
             )
 

@@ -103,3 +103,20 @@ def test_a_week_page_changes_with_its_papers_and_days_only() -> None:
     assert len(before) == 4 and {path for path in before if before[path] != after[path]} == {"week/2025-W02/"}
     entries = next(p for p in plan(site, SiteConfig(), "g") if p.path == "week/2025-W02/").context["entries"]
     assert [item.paper.slug for item in entries] == [f"p{i:03d}" for i in range(11, 4, -1)]  # Jan 12 back to 6
+
+
+def test_a_new_day_changes_its_own_week_and_month_pages_not_their_neighbours() -> None:
+    """Neighbouring periods link to each other by name: a new day in the latest week leaves the week before it
+    (which links to it) as it was."""
+
+    def periods(site: Site) -> dict[str, str]:
+        return {p.path: p.fingerprint for p in plan(site, SiteConfig(), "g") if p.template == "period.html"}
+
+    before, after = periods(site_of(20)), periods(site_of(21))  # 2025-01-21 is in week 4, as is 01-20
+    assert {path for path in after if before.get(path) != after[path]} == {"week/2025-W04/", "month/2025-01/"}
+    full_week, new_week = periods(site_of(26)), periods(site_of(27))  # 01-27 starts week 5: week 4 links to it
+    assert {path for path in new_week if full_week.get(path) != new_week[path]} == {
+        "week/2025-W04/",
+        "week/2025-W05/",
+        "month/2025-01/",
+    }

@@ -42,7 +42,8 @@ from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
 MANIFEST_NAME = "site-manifest.pickle"  # a pickle: JSON of 10,000 fingerprints took 0.07 s a build
-RETIRED_CACHES = ("content.pickle", "site-manifest.json")  # what earlier versions kept: removed, not left behind
+# What earlier versions kept: removed, not left behind.
+RETIRED_CACHES = ("content.pickle", "site-manifest.json", "abstract-text.pickle", "bibtex.pickle")
 
 
 @dataclass(frozen=True)
@@ -159,15 +160,27 @@ def _run(
     report.digests_read = len(digests)
     clock.lap("read digests")
     cache = ParseCache(folder.cache / "content")
-    content = load_content(folder.content, cache)
-    clock.lap("load content")
-    synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)
-    content = with_writes(content, synced.writes, synced.papers)
-    report.warnings.extend(synced.warnings)
-    clock.lap("sync content")
+    previous = _previous_build(folder) if render else {}
     # Caches are written by child processes while this one writes content/ and site/ (see forked.in_child).
     with contextlib.ExitStack() as background:
-        outputs = _render(folder, config, content, theme, clock, background, progress) if render else None
+        # Which of the previous build's files are missing from site/ is looked for by a child meanwhile: forked
+        # now, while this process is small, as each page it shares with a child is copied once either writes it.
+        missing = background.enter_context(
+            forked.in_child(missing_files, str(folder.output), previous["files"])
+            if previous
+            else contextlib.nullcontext(frozenset)
+        )
+        content = load_content(folder.content, cache)
+        clock.lap("load content")
+        synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)
+        content = with_writes(content, synced.writes, synced.papers)
+        report.warnings.extend(synced.warnings)
+        clock.lap("sync content")
+        outputs = None
+        if render:
+            outputs = _render(
+                folder, config, content, theme, _Previously(previous, missing), clock, background, progress
+            )
         new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
         written = _commit_content(folder, synced.writes, record, new_record)
         parses_kept = background.enter_context(
@@ -244,6 +257,7 @@ def _render(
     config: SiteConfig,
     content: Content,
     theme: Theme,
+    previously: _Previously,
     clock: _Clock,
     background: contextlib.ExitStack,
     progress: Progress | None,
@@ -252,8 +266,7 @@ def _render(
     global_fingerprint = theme_fingerprint(theme, config)
     static = {name: path.read_bytes() for name, path in static_files(theme)}
     inputs = _inputs_fingerprint(content, global_fingerprint, static)
-    previous = _read_manifest(folder)
-    previous = previous if _site_intact(folder, previous) else {}
+    previous = previously.manifest
     report.papers, report.days = len(content.papers), len(content.digests)
     if previous.get("inputs") == inputs:
         report.up_to_date, report.pages = True, len(previous["files"])
@@ -262,11 +275,7 @@ def _render(
     output, old_files = str(folder.output), previous.get("files", {})
     with contextlib.ExitStack() as children:
         related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
-        # Which of the previous build's files are missing from site/ is looked for by another child meanwhile.
-        missing = children.enter_context(
-            forked.in_child(missing_files, output, old_files) if old_files else contextlib.nullcontext(frozenset)
-        )
-        # Loaded once the children are forked: objects made before a fork are copied, page by page, as soon as
+        # Loaded once the child is forked: objects made before a fork are copied, page by page, as soon as
         # this process touches them (their reference counts change): 5,000 page faults of a one-day build.
         caches = _Caches.open(folder.cache, global_fingerprint)
         texts = caches.texts.texts(site.papers.values())
@@ -277,7 +286,7 @@ def _render(
             citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
-        old = Previous(output, old_files, missing())
+        old = Previous(output, old_files, previously.missing())
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
         search_index = children.enter_context(
             forked.in_child(_search_index, site, folder.cache / "search", texts, old)
@@ -312,8 +321,8 @@ class _Caches:
     @classmethod
     def open(cls, folder: Path, version: str) -> _Caches:
         return cls(
-            TextCache(folder / "abstract-text.pickle", version),
-            Memo(folder / "bibtex.pickle", version),
+            TextCache(folder / "abstract-text", version),
+            Memo(folder / "bibtex", version),
             Fragments(folder / "fragments.pickle", version),
         )
 
@@ -351,16 +360,20 @@ def _only(parent: Path, name: str) -> Path:
     return parent / name
 
 
-def _site_intact(folder: SiteFolder, previous: dict[str, Any]) -> bool:
-    """Whether site/ still holds what the previous build wrote, as far as its home page tells (each file is
-    looked for again before it is kept, see incremental.missing_files)."""
-    return bool(previous.get("files")) and (folder.output / "index.html").is_file()
-
-
-def _read_manifest(folder: SiteFolder) -> dict[str, Any]:
+def _previous_build(folder: SiteFolder) -> dict[str, Any]:
+    """The manifest of the last build: its inputs' fingerprint, and its files' by name; empty if there is none,
+    or if site/ is not what it wrote."""
     manifest = load_cache(folder.cache / MANIFEST_NAME)
-    valid = isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
-    return manifest if valid else {}
+    valid = isinstance(manifest, dict) and isinstance(manifest.get("files"), dict) and manifest["files"]
+    return manifest if valid and (folder.output / "index.html").is_file() else {}
+
+
+@dataclass(frozen=True)
+class _Previously:
+    """The last build's manifest (see :func:`_previous_build`), and a wait for which of its files are missing."""
+
+    manifest: dict[str, Any]
+    missing: Callable[[], frozenset[str]]
 
 
 def _commit_content(

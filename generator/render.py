@@ -87,19 +87,26 @@ class TextCache:
 
     def __init__(self, path: Path, version: str) -> None:
         self.memo: Memo[str] = Memo(path, version)
-        self._abstracts: dict[str, str] = {}  # key -> abstract, for the papers of this build
+        self._unknown: list[tuple[str, Paper]] = []  # (key, paper) of the papers whose text is not known yet
 
     def texts(self, papers: Iterable[Paper]) -> dict[str, str]:
         """Abstract -> text for the papers whose text is known."""
-        self._abstracts = {_key(p): p.abstract for p in papers}
-        saved = self.memo.saved  # read directly: save() keeps the texts of these papers, looked up or not
-        return {abstract: text for key, abstract in self._abstracts.items() if (text := saved.get(key)) is not None}
+        known: dict[str, str] = {}
+        self._unknown = []
+        for paper in papers:
+            key = _key(paper)
+            text = self.memo.get(key, paper)
+            if text is None:
+                self._unknown.append((key, paper))
+            else:
+                known[paper.abstract] = text
+        return known
 
     def save(self, texts: Mapping[str, str]) -> None:
         """Keep the texts of the papers :meth:`texts` was asked about (those of papers gone are dropped)."""
-        for key, abstract in self._abstracts.items():
-            if abstract in texts:
-                self.memo.put(key, texts[abstract])
+        for key, paper in self._unknown:
+            if paper.abstract in texts:
+                self.memo.put(key, texts[paper.abstract], paper)
         self.memo.save()
 
 

@@ -107,7 +107,7 @@ def test_an_edited_paper_gets_a_new_entry_the_others_come_from_the_cache(
 ) -> None:
     site = build_reading_site(tmp_path)
     folder = site.parent
-    assert (folder / ".digest-cache" / "bibtex.pickle").is_file()
+    assert list((folder / ".digest-cache" / "bibtex").glob("*.pickle"))
     bib = site / "papers/attention-is-all-you-need/attention-is-all-you-need.bib"
     before = {path: path.read_bytes() for path in site.rglob("*.bib")}
     paper = folder / "content/papers/attention-is-all-you-need.md"

@@ -121,7 +121,7 @@ def test_an_edited_paper_shows_on_every_page_that_lists_it(seed_site: Path) -> N
     paper = next((seed_site / "content" / "papers").glob("taid-*.md"))
     paper.write_text(paper.read_text(encoding="utf-8").replace("tags: []", "tags: [favourite]"), encoding="utf-8")
     build_ok(seed_site)
-    assert (seed_site / ".digest-cache" / "abstract-text.pickle").is_file()
+    assert (seed_site / ".digest-cache" / "abstract-text" / "2025-05.pickle").is_file()
     assert (seed_site / ".digest-cache" / "fragments.pickle").is_file()
     link = f'href="/papers/{paper.stem}/"'
     pages = [p for p in (seed_site / "site").rglob("*.html") if p.relative_to(seed_site / "site").parts[0] != "papers"]
@@ -367,7 +367,17 @@ def test_where_no_process_may_be_forked_the_build_is_the_same(
                 assert main(["-q", "-C", str(folder), "build"]) == 0
     assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
     caches = {p.name for p in (seed_site / ".digest-cache").iterdir()}
-    assert {"fragments.pickle", "abstract-text.pickle", "bibtex.pickle", "related.pickle", "content"} <= caches
+    assert {"fragments.pickle", "abstract-text", "bibtex", "related.pickle", "content"} <= caches
+
+
+def test_caches_earlier_versions_kept_are_removed(seed_site: Path) -> None:
+    from generator.build import RETIRED_CACHES
+
+    (seed_site / ".digest-cache").mkdir(exist_ok=True)
+    for name in RETIRED_CACHES:
+        (seed_site / ".digest-cache" / name).write_bytes(b"an earlier version's cache")
+    build_ok(seed_site)
+    assert not any((seed_site / ".digest-cache" / name).exists() for name in RETIRED_CACHES)
 
 
 def test_a_write_cut_short_leaves_no_temporary_file_behind(seed_site: Path) -> None:
@@ -423,5 +433,5 @@ def test_abstracts_rendered_for_pages_in_workers_reach_the_text_cache(
     write_corpus(folder, 50, per_day=10)
     assert main(["-q", "-C", str(folder), "build"]) == 0
     assert sum(1 for _ in (folder / "site").rglob("index.html")) > 60  # so the pages were rendered in workers
-    _, texts = pickle.loads((folder / ".digest-cache" / "abstract-text.pickle").read_bytes())
-    assert len(texts) == 50
+    shards = (folder / ".digest-cache" / "abstract-text").glob("*.pickle")
+    assert sum(len(pickle.loads(shard.read_bytes())[1]) for shard in shards) == 50

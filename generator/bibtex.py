@@ -169,7 +169,7 @@ def entries(site: Site, memo: Memo[tuple[str, str]] | None = None) -> dict[str, 
 def _key_and_fields(paper: Paper, memo: Memo[tuple[str, str]] | None) -> tuple[str, str]:
     if memo is None or not paper.fingerprint:  # a paper not read from a file has no fingerprint to keep it by
         return base_key(paper), _fields(paper)
-    known = memo.get(paper.fingerprint, paper)
+    known = memo.get(paper.fingerprint)
     if known is None:
         known = (base_key(paper), _fields(paper))
         memo.put(paper.fingerprint, known, paper)

@@ -17,12 +17,12 @@ Value = TypeVar("Value")
 
 
 class Memo(Generic[Value]):
-    """Pickles of key -> value in a cache folder, one per shard: the month of the paper a value belongs to.
+    """Pickles of key -> value in a cache folder, in shards: a value is put in the shard of its paper's month.
 
-    A new day then rewrites one month's shard; a single pickle of 10,000 abstracts' texts took 50 ms to write
-    again on every build. ``version`` (the fingerprint of the generator's code and the site's config) guards
-    against values made by other code. Only the values looked up or added during this build are saved: those of
-    papers gone are dropped.
+    A new day then writes one month's shard again; a single pickle of 10,000 abstracts' texts took 50 ms to write
+    on every build. ``version`` (the fingerprint of the generator's code and the site's config) guards against
+    values made by other code. Only the values looked up or added during this build are saved: those of papers
+    gone are dropped.
     """
 
     def __init__(self, folder: Path, version: str) -> None:
@@ -34,31 +34,35 @@ class Memo(Generic[Value]):
             if isinstance(saved, dict):
                 self.shards[name] = saved
         self.saved: dict[str, Value] = {key: value for shard in self.shards.values() for key, value in shard.items()}
-        self.used: defaultdict[str, dict[str, Value]] = defaultdict(dict)  # shard -> key -> value
-        self.added: set[str] = set()  # the shards given new values
+        self.found: set[str] = set()
+        self.added: defaultdict[str, dict[str, Value]] = defaultdict(dict)  # shard -> key -> value
 
-    def get(self, key: str, paper: Paper) -> Value | None:
+    def get(self, key: str) -> Value | None:
         value = self.saved.get(key)
         if value is not None:
-            self.used[shard_of(paper)][key] = value
+            self.found.add(key)
         return value
 
     def put(self, key: str, value: Value, paper: Paper) -> None:
         """Keep a value :meth:`get` did not find."""
-        shard = shard_of(paper)
-        self.used[shard][key] = value
-        self.added.add(shard)
+        self.added[shard_of(paper)][key] = value
 
     def save(self) -> None:
-        """Write the shards given new values or holding other keys, and remove those no value of this build is in.
+        """Write the shards given values or losing some, and remove those left with none.
 
-        Values found by :meth:`get` are the saved ones: comparing keys, not values, spares touching every value,
-        which in a forked child copies each page of them."""
-        for name, values in self.used.items():
-            saved = self.shards.get(name)
-            if name in self.added or saved is None or values.keys() != saved.keys():
-                save_cache(self.folder / f"{name}.pickle", values, self.version)
-        for name in self.files.keys() - self.used.keys():
+        Shards are compared by their keys: touching every value, in the forked child that saves, would copy each
+        page that holds one."""
+        in_use = set()
+        for name in self.shards.keys() | self.added.keys():
+            shard = self.shards.get(name, {})
+            kept = shard.keys() & self.found
+            added = self.added.get(name, {})
+            if not kept and not added:
+                continue  # its file is removed below
+            if added or len(kept) < len(shard):
+                save_cache(self.folder / f"{name}.pickle", {key: shard[key] for key in kept} | added, self.version)
+            in_use.add(name)
+        for name in self.files.keys() - in_use:
             self.files[name].unlink(missing_ok=True)
 
 

@@ -95,7 +95,7 @@ class TextCache:
         self._unknown = []
         for paper in papers:
             key = _key(paper)
-            text = self.memo.get(key, paper)
+            text = self.memo.get(key)
             if text is None:
                 self._unknown.append((key, paper))
             else:

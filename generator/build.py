@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import bibtex, forked
+from generator import bibtex, forked, related_request
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
@@ -37,10 +37,13 @@ from generator.output import (
     write_texts_atomically,
 )
 from generator.pages import build_site, plan_site
+from generator.related_request import Request
 from generator.render import Progress, TextCache, priming
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
+RELATED_NAME = "related.pickle"
+BACKGROUND = 10  # the niceness of children this process does not wait for yet
 MANIFEST_NAME = "site-manifest.pickle"  # a pickle: JSON of 10,000 fingerprints took 0.07 s a build
 # What earlier versions kept: removed, not left behind.
 RETIRED_CACHES = ("content.pickle", "site-manifest.json", "abstract-text.pickle", "bibtex.pickle")
@@ -163,24 +166,14 @@ def _run(
     previous = _previous_build(folder) if render else {}
     # Caches are written by child processes while this one writes content/ and site/ (see forked.in_child).
     with contextlib.ExitStack() as background:
-        # Which of the previous build's files are missing from site/ is looked for by a child meanwhile: forked
-        # now, while this process is small, as each page it shares with a child is copied once either writes it.
-        missing = background.enter_context(
-            forked.in_child(missing_files, str(folder.output), previous["files"])
-            if previous
-            else contextlib.nullcontext(frozenset)
-        )
+        early = _fork_early(folder, previous, background) if render else None
         content = load_content(folder.content, cache)
         clock.lap("load content")
         synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)
         content = with_writes(content, synced.writes, synced.papers)
         report.warnings.extend(synced.warnings)
         clock.lap("sync content")
-        outputs = None
-        if render:
-            outputs = _render(
-                folder, config, content, theme, _Previously(previous, missing), clock, background, progress
-            )
+        outputs = _render(folder, config, content, theme, early, clock, background, progress) if early else None
         new_record = record | {name: _record_item(d, dates) for d in digests if (name := _name(folder, d.path))}
         written = _commit_content(folder, synced.writes, record, new_record)
         parses_kept = background.enter_context(
@@ -257,7 +250,7 @@ def _render(
     config: SiteConfig,
     content: Content,
     theme: Theme,
-    previously: _Previously,
+    early: _Early,
     clock: _Clock,
     background: contextlib.ExitStack,
     progress: Progress | None,
@@ -266,17 +259,15 @@ def _render(
     global_fingerprint = theme_fingerprint(theme, config)
     static = {name: path.read_bytes() for name, path in static_files(theme)}
     inputs = _inputs_fingerprint(content, global_fingerprint, static)
-    previous = previously.manifest
+    previous = early.manifest
     report.papers, report.days = len(content.papers), len(content.digests)
     if previous.get("inputs") == inputs:
         report.up_to_date, report.pages = True, len(previous["files"])
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
     output, old_files = str(folder.output), previous.get("files", {})
+    early.ask_related(related_request.request(site.papers, early.related_index))
     with contextlib.ExitStack() as children:
-        related = children.enter_context(forked.in_child(_related_papers, site.papers, folder.cache / "related.pickle"))
-        # Loaded once the child is forked: objects made before a fork are copied, page by page, as soon as
-        # this process touches them (their reference counts change): 5,000 page faults of a one-day build.
         caches = _Caches.open(folder.cache, global_fingerprint)
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
@@ -286,7 +277,7 @@ def _render(
             citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
-        old = Previous(output, old_files, previously.missing())
+        old = Previous(output, old_files, early.missing())
         # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
         search_index = children.enter_context(
             forked.in_child(_search_index, site, folder.cache / "search", texts, old)
@@ -299,7 +290,7 @@ def _render(
         clock.lap("render pages")
         out.add(made({**bibtex.bib_files(site, citations), **static}, old))
         clock.lap("bibtex")
-        paper_pages = planned.paper_pages(related())
+        paper_pages = planned.paper_pages(early.related())
         clock.lap("related papers")
         out.render_stale(paper_pages, "render papers")
         clock.lap("render paper pages")
@@ -332,11 +323,11 @@ class _Caches:
         self.fragments.save()
 
 
-def _related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:
+def _related_papers(receive: Callable[[], Request], cache_file: Path) -> dict[str, tuple[str, ...]]:
     # Imported here, so by the child process that works them out: numpy and scipy take 0.2-0.3 s to import.
     from generator.related import related_papers
 
-    return related_papers(papers, cache_file)
+    return related_papers(receive, cache_file)
 
 
 def _search_index(site: Site, cache: Path, texts: Mapping[str, str], previous: Previous) -> Made:
@@ -369,11 +360,30 @@ def _previous_build(folder: SiteFolder) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Previously:
-    """The last build's manifest (see :func:`_previous_build`), and a wait for which of its files are missing."""
+class _Early:
+    """Work forked as a build starts, while this process is small (each page it shares with a child is copied
+    once either writes it): which of the last build's files are missing from site/, and the related papers, whose
+    child imports numpy and reads its cache until asked. With the last build's manifest and related papers."""
 
     manifest: dict[str, Any]
     missing: Callable[[], frozenset[str]]
+    related_index: related_request.Index | None
+    ask_related: Callable[[Request], None]
+    related: Callable[[], dict[str, tuple[str, ...]]]
+
+
+def _fork_early(folder: SiteFolder, manifest: dict[str, Any], stack: contextlib.ExitStack) -> _Early:
+    """The children yield the processor to this process, which they are not holding up yet. The related papers'
+    does not when its cache is cold: it has a whole archive to compare then, and would hold up a first build."""
+    missing = stack.enter_context(
+        forked.in_child(missing_files, str(folder.output), manifest["files"], nice=BACKGROUND)
+        if manifest
+        else contextlib.nullcontext(frozenset)
+    )
+    index = related_request.read_index(folder.cache / RELATED_NAME)
+    nice = BACKGROUND if index else 0
+    ask, related = stack.enter_context(forked.in_child_asking(_related_papers, folder.cache / RELATED_NAME, nice=nice))
+    return _Early(manifest, missing, index, ask, related)
 
 
 def _commit_content(

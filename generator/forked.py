@@ -6,17 +6,19 @@ thread (the preview server renders in-process), and for enough items to cover th
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -94,20 +96,61 @@ def parts_in_workers(
 
 
 @contextmanager
-def in_child(function: Callable[..., Result], *args: Any) -> Iterator[Callable[[], Result]]:
+def in_child(function: Callable[..., Result], *args: Any, nice: int = 0) -> Iterator[Callable[[], Result]]:
     """Start ``function(*args)`` in a forked child; the ``with`` body goes on, and calls what this yields to wait
     for the result (the child's exception is raised there). Where forking is not safe it runs at that call. A
     child whose result is not asked for is stopped when the ``with`` ends.
 
+    ``nice`` lowers the child's priority, for work that should yield the processor to this process's: on two
+    cores, a child that is not waited for yet slowed the build it ran beside by a tenth.
+
     A plain fork and a pipe, not a pool: a pool keeps a thread in this process, and workers forked while it runs
     (to render, say) could inherit locks that thread holds."""
-    pid, answer = _start_child(function, args) if can_fork() and (os.cpu_count() or 1) > 1 else (0, None)
+    pid, answer = _start_child(function, args, nice) if _may_fork() else (0, None)
     if answer is None:
         yield functools.partial(function, *args)
         return
+    with _answer_of(pid, answer) as result:
+        yield result
+
+
+@contextmanager
+def in_child_asking(
+    function: Callable[..., Result], *args: Any, nice: int = 0
+) -> Iterator[tuple[Callable[[Any], None], Callable[[], Result]]]:
+    """Like :func:`in_child`, for work that needs what this process works out later: the child runs
+    ``function(receive, *args)``, which prepares what it can (imports, caches) and then calls ``receive()``,
+    which waits until this process calls ``ask(value)``. Yields ``(ask, result)``.
+
+    The value goes through an unnamed temporary file, and 8 bytes on a pipe say how long it is: a pipe holds
+    64 KB, and writing more into one would wait until the child reads."""
+    with contextlib.ExitStack() as stack:
+        asked: list[Any] = []  # where forking is not safe, or fails, the work is done at the call for the result
+        ask: Callable[[Any], None] = asked.append
+        result: Callable[[], Result] = lambda: function(lambda: asked[0], *args)  # noqa: E731
+        if _may_fork():
+            spool = stack.enter_context(tempfile.TemporaryFile())
+            signal_read, signal_write = os.pipe()
+            receive = functools.partial(_receive, spool.fileno(), signal_read, signal_write)
+            pid, answer = _start_child(function, (receive, *args), nice)
+            os.close(signal_read)
+            stack.callback(os.close, signal_write)
+            if answer is not None:
+                result = stack.enter_context(_answer_of(pid, answer))
+                ask = functools.partial(_ask, spool, signal_write)
+        yield ask, result
+
+
+def _may_fork() -> bool:
+    return can_fork() and (os.cpu_count() or 1) > 1
+
+
+@contextmanager
+def _answer_of(pid: int, answer: BinaryIO) -> Iterator[Callable[[], Any]]:
+    """A wait for the answer of the child ``pid``, which is stopped when the ``with`` ends if not waited for."""
     reaped = False
 
-    def result() -> Result:
+    def result() -> Any:
         nonlocal reaped
         data = answer.read()
         os.waitpid(pid, 0)
@@ -117,7 +160,7 @@ def in_child(function: Callable[..., Result], *args: Any) -> Iterator[Callable[[
         done, value = pickle.loads(data)
         if not done:
             raise value
-        return cast(Result, value)
+        return value
 
     try:
         yield result
@@ -128,7 +171,25 @@ def in_child(function: Callable[..., Result], *args: Any) -> Iterator[Callable[[
             os.waitpid(pid, 0)
 
 
-def _start_child(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[int, BinaryIO | None]:
+def _ask(spool: BinaryIO, signal_write: int, value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    spool.write(data)
+    spool.flush()
+    os.write(signal_write, len(data).to_bytes(8, "big"))
+
+
+def _receive(spool: int, signal_read: int, signal_write: int) -> Any:
+    """In the child: wait for the value the parent sends with ``ask``."""
+    os.close(signal_write)  # or, should the parent end without asking, the wait below would never end
+    header = os.read(signal_read, 8)
+    if len(header) < 8:
+        raise RuntimeError("the build ended before sending what this worker needs")
+    with open(spool, "rb", closefd=False) as file:
+        file.seek(0)
+        return pickle.loads(file.read(int.from_bytes(header, "big")))
+
+
+def _start_child(function: Callable[..., Any], args: tuple[Any, ...], nice: int) -> tuple[int, BinaryIO | None]:
     """Fork a child that runs ``function(*args)`` and writes what came of it into a pipe: (its process id, the
     pipe's end to read), or (0, None) when the system cannot fork now."""
     read_end, write_end = os.pipe()
@@ -142,15 +203,16 @@ def _start_child(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[i
         return 0, None
     if pid == 0:
         os.close(read_end)
-        _answer(write_end, function, args)
+        _answer(write_end, function, args, nice)
     os.close(write_end)
     return pid, os.fdopen(read_end, "rb")
 
 
-def _answer(write_end: int, function: Callable[..., Any], args: tuple[Any, ...]) -> NoReturn:
+def _answer(write_end: int, function: Callable[..., Any], args: tuple[Any, ...], nice: int) -> NoReturn:
     """In the child: run ``function``, send (True, its result) or (False, its exception), and end."""
     try:
         try:
+            os.nice(nice)
             data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # handed to the parent, which raises it
             data = _pickled_error(error)

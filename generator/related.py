@@ -5,8 +5,9 @@ and keywords (``extra["keywords"]`` or ``extra["ai_keywords"]`` when a source gi
 sublinear TF-IDF, rows L2-normalised, so a sparse product of rows is their cosine. Terms in more than
 ``MAX_DF`` of the papers are dropped (as arxiv-sanity does): they say little and would make every product dense.
 
-The model (vocabulary and IDF) is kept in ``.digest-cache/`` with each paper's row and top-k list. A build that
-only adds papers reuses it: new papers get their lists from one sparse product ``new x all``, and an old
+The model (vocabulary and IDF) is kept in ``.digest-cache/`` with each paper's row and top-k list, by the
+paper's identity (see :mod:`generator.related_request`, which is what the build asks). A build that only adds
+papers reuses it: new papers get their lists from one sparse product ``new x all``, and an old
 paper's list changes only where a new paper beats its k-th score, which the transpose of that same product
 tells. Papers removed or edited since are dropped from the lists they were in, and those lists computed again.
 
@@ -18,10 +19,10 @@ Ties are broken by slug, so the result is deterministic.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import pickle
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +31,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from generator.model import Paper
 from generator.output import load_cache, save_cache
+from generator.related_request import CACHE_VERSION, Index, Request, needs_fit
 
 TOP_K = 5
 MAX_DF = 0.1  # share of papers a term may appear in; more common terms are stop words of the field
 MIN_PAPERS_FOR_MAX_DF = 50  # below this a "common" term is noise of a small sample, so keep them all
-REFIT_GROWTH = 0.10
 BLOCK = 256  # rows per product block: bounds memory to BLOCK x papers floats (per worker)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-_CACHE_VERSION = "related 1"  # bump when term(), paper_text() or the weighting change: cached rows would not match
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
 _STOP_WORDS = """a about above after again against all also an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having here how
@@ -64,22 +63,16 @@ class Model:
 
 @dataclass(frozen=True)
 class State:
-    """Everything the next build needs: the model, each paper's text hash and row, and its neighbours."""
+    """Everything the next build needs: the model, each paper's identity and row, and its neighbours."""
 
     model: Model
     slugs: tuple[str, ...]
-    hashes: tuple[str, ...]
+    identities: tuple[str, ...]
     rows: Matrix
     neighbours: Mapping[str, Neighbours]
 
-
-def paper_text(paper: Paper) -> str:
-    """The words a paper is compared by."""
-    keywords = paper.extra.get("keywords") or paper.extra.get("ai_keywords") or ()
-    if isinstance(keywords, str):
-        keywords = (keywords,)
-    words = " ".join(str(k) for k in keywords) if isinstance(keywords, (list, tuple)) else ""
-    return f"{paper.title}\n{paper.title}\n{paper.abstract}\n{words}"
+    def index(self) -> Index:
+        return Index(dict(zip(self.slugs, self.identities, strict=True)), self.model.papers_at_fit)
 
 
 def term(word: str) -> str | None:
@@ -112,10 +105,6 @@ def _columns(texts: Iterable[str], columns: dict[str, int], grow: bool) -> tuple
         flat.extend(map(seen.__getitem__, words))
         lengths.append(len(words))
     return flat, lengths
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def fit(texts: Sequence[str]) -> tuple[Model, Matrix]:
@@ -206,34 +195,30 @@ def _best(scores: npt.NDArray[np.float32], k: int) -> list[list[tuple[int, float
     return out
 
 
-def compute(papers: Mapping[str, Paper], previous: State | None = None) -> State:
-    """Neighbours of every paper, reusing ``previous`` where it is still right."""
-    slugs = tuple(sorted(papers))
-    texts = {s: paper_text(papers[s]) for s in slugs}
-    hashes = tuple(_hash(texts[s]) for s in slugs)
-    if previous is None or _needs_fit(previous, len(slugs)):
-        model, rows = fit([texts[s] for s in slugs])
+def compute(request: Request, previous: State | None = None) -> State:
+    """Neighbours of every paper, reusing ``previous`` where it is still right. ``request`` holds the texts of
+    the papers ``previous`` has no row for, and of all of them when it is None or outgrown."""
+    slugs = tuple(sorted(request.identities))
+    identities = tuple(request.identities[s] for s in slugs)
+    if previous is None or needs_fit(previous.index(), len(slugs)):
+        model, rows = fit([request.texts[s] for s in slugs])
         everyone = np.arange(len(slugs), dtype=np.int64)
         found = top_neighbours(rows, everyone, rows)
         neighbours = {s: _named(slugs, pairs) for s, pairs in zip(slugs, found, strict=True)}
-        return State(model, slugs, hashes, rows, neighbours)
-    if (slugs, hashes) == (previous.slugs, previous.hashes):
+        return State(model, slugs, identities, rows, neighbours)
+    if (slugs, identities) == (previous.slugs, previous.identities):
         return previous
-    return _update(previous, slugs, hashes, texts)
-
-
-def _needs_fit(previous: State, count: int) -> bool:
-    return count > previous.model.papers_at_fit * (1 + REFIT_GROWTH) or not previous.slugs
+    return _update(previous, slugs, identities, request.texts)
 
 
 def _named(slugs: Sequence[str], pairs: Sequence[tuple[int, float]]) -> Neighbours:
     return tuple((slugs[i], score) for i, score in pairs)
 
 
-def _update(previous: State, slugs: tuple[str, ...], hashes: tuple[str, ...], texts: Mapping[str, str]) -> State:
-    old = dict(zip(previous.slugs, previous.hashes, strict=True))
-    kept = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s) == h]
-    added = [i for i, (s, h) in enumerate(zip(slugs, hashes, strict=True)) if old.get(s) != h]
+def _update(previous: State, slugs: tuple[str, ...], identities: tuple[str, ...], texts: Mapping[str, str]) -> State:
+    old = dict(zip(previous.slugs, previous.identities, strict=True))
+    kept = [i for i, (s, h) in enumerate(zip(slugs, identities, strict=True)) if old.get(s) == h]
+    added = [i for i, (s, h) in enumerate(zip(slugs, identities, strict=True)) if old.get(s) != h]
     gone = set(previous.slugs) - {slugs[i] for i in kept}
     rows = _assemble(previous, slugs, kept, added, texts)
     # Lists that held a paper now gone or edited are computed again in full, like the new papers' own.
@@ -245,7 +230,7 @@ def _update(previous: State, slugs: tuple[str, ...], hashes: tuple[str, ...], te
         neighbours[slugs[i]] = _named(slugs, pairs)
     if added:
         _offer_new(rows, transposed, np.array(added, dtype=np.int64), set(stale), slugs, neighbours)
-    return State(previous.model, slugs, hashes, rows, neighbours)
+    return State(previous.model, slugs, identities, rows, neighbours)
 
 
 def _assemble(
@@ -292,18 +277,23 @@ def _kth_score(pairs: Neighbours | None) -> float:
 
 
 def load_state(path: Path) -> State | None:
-    state = load_cache(path, _CACHE_VERSION)
+    saved = load_cache(path, CACHE_VERSION)
+    if not (isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[1], bytes)):
+        return None
+    state = pickle.loads(saved[1])
     return state if isinstance(state, State) else None
 
 
 def save_state(path: Path, state: State) -> None:
-    save_cache(path, state, _CACHE_VERSION)
+    """The state, after its index: the build reads the index alone (see :func:`related_request.read_index`)."""
+    save_cache(path, (state.index(), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)), CACHE_VERSION)
 
 
-def related_papers(papers: Mapping[str, Paper], cache_file: Path) -> dict[str, tuple[str, ...]]:
-    """Slugs of each paper's most similar papers, best first; the cache is read and brought up to date."""
+def related_papers(receive: Callable[[], Request], cache_file: Path) -> dict[str, tuple[str, ...]]:
+    """Slugs of each paper's most similar papers, best first; the cache is read (before ``receive`` is called
+    for what to compute) and brought up to date."""
     previous = load_state(cache_file)
-    state = compute(papers, previous)
+    state = compute(receive(), previous)
     if state is not previous:
         save_state(cache_file, state)
     return {slug: tuple(s for s, _ in pairs) for slug, pairs in state.neighbours.items()}

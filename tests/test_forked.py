@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,49 @@ def test_two_children_at_once_hand_back_large_results_in_any_order() -> None:
         assert second() == "x" * 2_000_000
         assert first() == bytes(3_000_000)
     assert forked.mapped(lambda part: [n * 2 for n in part], list(range(5000)), 10) == [n * 2 for n in range(5000)]
+
+
+def _prepares_then_receives(receive: Callable[[], bytes], marker: Path, delay: float) -> tuple[int, int]:
+    marker.write_text("prepared")
+    time.sleep(delay)  # its own preparation (numpy's import) is still going on when the question is sent
+    return os.getpid(), len(receive())
+
+
+def test_a_child_can_prepare_before_it_is_asked_and_a_large_question_does_not_wait_for_it(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    with forked.in_child_asking(_prepares_then_receives, marker, 1.0) as (ask, result):
+        while not marker.exists():
+            time.sleep(0.01)
+        started = time.monotonic()
+        ask(bytes(5_000_000))  # far more than a pipe holds
+        assert time.monotonic() - started < 0.5, "asking waited for the child to read"
+        pid, size = result()
+    assert size == 5_000_000 and pid != os.getpid()
+
+
+def test_a_child_never_asked_is_stopped_and_one_that_fails_raises_here(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(KeyError), forked.in_child_asking(_prepares_then_receives, tmp_path / "m", 0.0):
+        while not (tmp_path / "m").exists():
+            time.sleep(0.01)
+        raise KeyError("the build failed before asking")
+    assert time.monotonic() - started < 5
+    with forked.in_child_asking(lambda receive: _fails(receive())) as (ask, result):
+        ask("bad question")
+        with pytest.raises(ValueError, match="bad question"):
+            result()
+
+
+def test_where_forking_is_not_safe_the_asked_work_is_done_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    with forked.in_child_asking(_prepares_then_receives, tmp_path / "m", 0.0) as (ask, result):
+        ask(b"abc")
+        assert result() == (os.getpid(), 3)
+
+
+def test_a_child_can_yield_the_processor_to_this_process() -> None:
+    with forked.in_child(os.nice, 0, nice=5) as background, forked.in_child(os.nice, 0) as foreground:
+        assert background() == os.nice(0) + 5 and foreground() == os.nice(0)
+    with forked.in_child_asking(lambda receive: os.nice(receive()), nice=3) as (ask, result):
+        ask(0)
+        assert result() == os.nice(0) + 3

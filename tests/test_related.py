@@ -10,17 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from generator.model import Paper
-from generator.related import (
-    REFIT_GROWTH,
-    TOP_K,
-    State,
-    compute,
-    load_state,
-    paper_text,
-    related_papers,
-    top_neighbours,
-    vectorize,
-)
+from generator.related import TOP_K, State, compute, load_state, related_papers, top_neighbours, vectorize
+from generator.related_request import REFIT_GROWTH, Request, paper_text, read_index, request
 from tests.conftest import build_ok, soup
 
 REVERSAL_A = "mitigating-reversal-curse-in-large-language-models-via-semantic-aware"
@@ -53,6 +44,19 @@ def synthetic(count: int, seed: int, prefix: str = "p") -> dict[str, Paper]:
     return papers
 
 
+def fitted(papers: dict[str, Paper]) -> State:
+    return compute(request(papers, None))
+
+
+def updated(papers: dict[str, Paper], previous: State) -> State:
+    """As a build asks: the texts of the papers ``previous`` has no row for."""
+    return compute(request(papers, previous.index()), previous)
+
+
+def asked(papers: dict[str, Paper], cache: Path) -> dict[str, tuple[str, ...]]:
+    return related_papers(lambda: request(papers, read_index(cache)), cache)
+
+
 def full_under_model(state: State, papers: dict[str, Paper]) -> dict[str, tuple[tuple[str, float], ...]]:
     """What a from-scratch computation with the state's model gives: the reference for incremental updates."""
     slugs = sorted(papers)
@@ -74,9 +78,9 @@ def test_deterministic_and_ties_broken_by_slug() -> None:
     papers = synthetic(120, seed=1)
     twins = {s: Paper(s, "identical twin title", dt.date(2025, 1, 1), "same words exactly here") for s in "dcbae"}
     papers |= {f"twin-{s}": dataclasses.replace(p, slug=f"twin-{s}") for s, p in twins.items()}
-    first = compute(papers).neighbours
+    first = fitted(papers).neighbours
     shuffled = dict(random.Random(7).sample(sorted(papers.items()), len(papers)))
-    assert compute(shuffled).neighbours == first
+    assert fitted(shuffled).neighbours == first
     assert [s for s, _ in first["twin-c"]] == ["twin-a", "twin-b", "twin-d", "twin-e"]
     for slug, pairs in first.items():
         assert slug not in [s for s, _ in pairs]
@@ -85,10 +89,10 @@ def test_deterministic_and_ties_broken_by_slug() -> None:
 
 def test_new_day_incremental_equals_full_under_same_model() -> None:
     papers = synthetic(400, seed=2)
-    cold = compute(papers)
+    cold = fitted(papers)
     grown = papers | synthetic(30, seed=3, prefix="new")  # 7.5% growth: below the refit threshold
     assert len(grown) <= 400 * (1 + REFIT_GROWTH)
-    incremental = compute(grown, cold)
+    incremental = updated(grown, cold)
     assert incremental.model is cold.model
     assert incremental.neighbours == full_under_model(cold, grown)
     changed = [s for s in papers if incremental.neighbours[s] != cold.neighbours[s]]
@@ -97,35 +101,51 @@ def test_new_day_incremental_equals_full_under_same_model() -> None:
 
 def test_removed_and_edited_papers_leave_the_lists_they_were_in() -> None:
     papers = synthetic(300, seed=4)
-    cold = compute(papers)
+    cold = fitted(papers)
     victim = cold.neighbours[sorted(papers)[0]][0][0]
     edited_slug = sorted(papers)[5]
     changed = {s: p for s, p in papers.items() if s != victim}
     changed[edited_slug] = dataclasses.replace(papers[edited_slug], abstract="quantum circuit qubit gate error")
-    incremental = compute(changed, cold)
+    incremental = updated(changed, cold)
     assert all(victim not in [s for s, _ in pairs] for pairs in incremental.neighbours.values())
     assert incremental.neighbours == full_under_model(cold, changed)
 
 
 def test_growth_past_threshold_refits_the_model() -> None:
     papers = synthetic(100, seed=5)
-    cold = compute(papers)
+    cold = fitted(papers)
     grown = papers | synthetic(20, seed=6, prefix="new")
-    refit = compute(grown, cold)
+    refit = updated(grown, cold)
     assert refit.model.papers_at_fit == len(grown)
-    assert refit.neighbours == compute(grown).neighbours
+    assert refit.neighbours == fitted(grown).neighbours
 
 
 def test_cache_is_reused_and_updated(tmp_path: Path) -> None:
     cache = tmp_path / "related.pickle"
     papers = synthetic(60, seed=8)
-    first = related_papers(papers, cache)
+    first = asked(papers, cache)
     stamp = cache.stat().st_mtime_ns
-    assert related_papers(papers, cache) == first
+    assert asked(papers, cache) == first
     assert cache.stat().st_mtime_ns == stamp, "an unchanged archive must not rewrite the cache"
     cache.write_bytes(b"not a pickle")
-    assert related_papers(papers, cache) == first
+    assert asked(papers, cache) == first
     assert isinstance(load_state(cache), State)
+
+
+def test_a_build_sends_the_texts_of_new_and_edited_papers_only(tmp_path: Path) -> None:
+    cache = tmp_path / "related.pickle"
+    papers = {s: dataclasses.replace(p, fingerprint=f"file-{s}") for s, p in synthetic(100, seed=9).items()}
+    assert request(papers, read_index(cache)).texts.keys() == papers.keys()  # no cache: every text
+    asked(papers, cache)
+    assert request(papers, read_index(cache)) == Request({s: f"file-{s}" for s in sorted(papers)}, {})
+    first = sorted(papers)[0]
+    edited = papers | {first: dataclasses.replace(papers[first], fingerprint="edited")}
+    new = {s: dataclasses.replace(p, fingerprint=f"file-{s}") for s, p in synthetic(3, seed=10, prefix="n").items()}
+    sent = request(edited | new, read_index(cache)).texts
+    assert sent == {s: paper_text(p) for s, p in (edited | new).items() if s == first or s in new}
+    asked(edited | new, cache)
+    state = load_state(cache)
+    assert state is not None and state.neighbours == full_under_model(state, edited | new)
 
 
 def test_a_new_day_reaches_old_paper_pages(seed_site: Path) -> None:

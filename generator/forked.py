@@ -128,8 +128,9 @@ def in_child_asking(
         asked: list[Any] = []  # where forking is not safe, or fails, the work is done at the call for the result
         ask: Callable[[Any], None] = asked.append
         result: Callable[[], Result] = lambda: function(lambda: asked[0], *args)  # noqa: E731
-        if _may_fork():
-            spool = stack.enter_context(tempfile.TemporaryFile())
+        spool = _spool() if _may_fork() else None
+        if spool is not None:
+            stack.enter_context(spool)
             signal_read, signal_write = os.pipe()
             receive = functools.partial(_receive, spool.fileno(), signal_read, signal_write)
             pid, answer = _start_child(function, (receive, *args), nice)
@@ -139,6 +140,13 @@ def in_child_asking(
                 result = stack.enter_context(_answer_of(pid, answer))
                 ask = functools.partial(_ask, spool, signal_write)
         yield ask, result
+
+
+def _spool() -> BinaryIO | None:
+    try:
+        return tempfile.TemporaryFile()
+    except OSError:  # no temporary folder to write in: the work is done in this process
+        return None
 
 
 def _may_fork() -> bool:

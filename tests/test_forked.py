@@ -140,3 +140,15 @@ def test_a_child_can_yield_the_processor_to_this_process() -> None:
     with forked.in_child_asking(lambda receive: os.nice(receive()), nice=3) as (ask, result):
         ask(0)
         assert result() == os.nice(0) + 3
+
+
+def test_with_nowhere_to_write_the_question_the_asked_work_is_done_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_room() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(forked.tempfile, "TemporaryFile", no_room)
+    with forked.in_child_asking(_prepares_then_receives, tmp_path / "m", 0.0) as (ask, result):
+        ask(b"abcd")
+        assert result() == (os.getpid(), 4)

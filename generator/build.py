@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -38,6 +39,7 @@ from generator.output import (
 )
 from generator.pages import build_site, plan_site
 from generator.related_request import Request
+from generator.render import PARALLEL_FROM as FEW_TEXTS
 from generator.render import Progress, TextCache, priming
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
@@ -272,18 +274,23 @@ def _render(
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
         renderer = Renderer(theme, config, texts, compiled, caches.fragments)
-        # Abstracts never rendered before (a first build: all of them) are rendered by workers meanwhile.
-        with priming(renderer, [paper for paper in site.papers.values() if paper.abstract not in texts]):
+        unprimed = [paper for paper in site.papers.values() if paper.abstract not in texts]
+        # The search index is made by another child meanwhile, which needs every abstract's text: it works out
+        # those of a few never rendered before (a new day's) itself, and starts once many (a first build's) are.
+        start_search = functools.partial(
+            forked.in_child_asking, _search_index, site, folder.cache / "search", texts, output, old_files
+        )
+        search = children.enter_context(start_search()) if config.search and len(unprimed) < FEW_TEXTS else None
+        # Abstracts never rendered before are rendered meanwhile (by workers, when there are many).
+        with priming(renderer, unprimed):
             citations = bibtex.entries(site, caches.citations)
             planned = plan_site(site, config, global_fingerprint, citations)
         clock.lap("plan pages")
         old = Previous(output, old_files, early.missing())
-        # The search index is made by another child meanwhile: it needs the abstracts' texts, all known now.
-        search_index = children.enter_context(
-            forked.in_child(_search_index, site, folder.cache / "search", texts, old)
-            if config.search
-            else contextlib.nullcontext(_no_files)
-        )
+        if config.search and search is None:
+            search = children.enter_context(start_search())
+        if search:
+            search[0](old.missing)  # which of its files changed, it tells by the last build's
         out = Outputs(renderer, old, len(planned.pages) + len(site.papers), progress)
         # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
@@ -295,7 +302,7 @@ def _render(
         out.render_stale(paper_pages, "render papers")
         clock.lap("render paper pages")
         caches_kept = background.enter_context(forked.in_child(caches.save, texts))
-        out.add(search_index())
+        out.add(search[1]() if search else Made({}, {}))
         clock.lap("search index")
     report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
     return _Outputs(out.files, out.manifest, inputs, tuple(old_files), caches_kept)
@@ -330,16 +337,20 @@ def _related_papers(receive: Callable[[], Request], cache_file: Path) -> dict[st
     return related_papers(receive, cache_file)
 
 
-def _search_index(site: Site, cache: Path, texts: Mapping[str, str], previous: Previous) -> Made:
-    """The search index's files: made by a child process (which alone imports lunr), which sends back the
-    bytes of those that changed only."""
+def _search_index(
+    receive: Callable[[], frozenset[str]],
+    site: Site,
+    cache: Path,
+    texts: Mapping[str, str],
+    output: str,
+    old_files: Mapping[str, str],
+) -> Made:
+    """The search index's files: made by a child process (which alone imports lunr), which sends back the bytes
+    of those that changed since the last build (``receive`` gives which of its files are missing from site/)."""
     from generator.search import search_files
 
-    return made(search_files(site, cache, texts), previous)
-
-
-def _no_files() -> Made:
-    return Made({}, {})
+    files = search_files(site, cache, texts)
+    return made(files, Previous(output, old_files, receive()))
 
 
 def _only(parent: Path, name: str) -> Path:

@@ -23,11 +23,9 @@ from generator import bibtex, forked, related_request
 from generator.config import SiteConfig
 from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
 from generator.digests import read_digest
-from generator.fragments import Fragments
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
 from generator.incremental import Made, Outputs, Previous, made, missing_files
-from generator.memo import Memo
 from generator.model import Digest, DigestFile, Paper, Site
 from generator.output import (
     Source,
@@ -40,7 +38,7 @@ from generator.output import (
 from generator.pages import build_site, plan_site
 from generator.related_request import Request
 from generator.render import PARALLEL_FROM as FEW_TEXTS
-from generator.render import Progress, TextCache, priming
+from generator.render import Progress, RenderCaches, priming
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
@@ -270,7 +268,7 @@ def _render(
     output, old_files = str(folder.output), previous.get("files", {})
     early.ask_related(related_request.request(site.papers, early.related_index))
     with contextlib.ExitStack() as children:
-        caches = _Caches.open(folder.cache, global_fingerprint)
+        caches = RenderCaches.open(folder.cache, global_fingerprint)
         texts = caches.texts.texts(site.papers.values())
         compiled = _only(folder.cache / "templates", global_fingerprint[:20])  # compiled with this code's tags
         renderer = Renderer(theme, config, texts, compiled, caches.fragments)
@@ -306,28 +304,6 @@ def _render(
         clock.lap("search index")
     report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
     return _Outputs(out.files, out.manifest, inputs, tuple(old_files), caches_kept)
-
-
-@dataclass(frozen=True)
-class _Caches:
-    """What rendering keeps between builds besides pages: abstracts' texts, BibTeX fields, template fragments."""
-
-    texts: TextCache
-    citations: Memo[tuple[str, str]]
-    fragments: Fragments
-
-    @classmethod
-    def open(cls, folder: Path, version: str) -> _Caches:
-        return cls(
-            TextCache(folder / "abstract-text", version),
-            Memo(folder / "bibtex", version),
-            Fragments(folder / "fragments.pickle", version),
-        )
-
-    def save(self, texts: Mapping[str, str]) -> None:
-        self.texts.save(texts)
-        self.citations.save()
-        self.fragments.save()
 
 
 def _related_papers(receive: Callable[[], Request], cache_file: Path) -> dict[str, tuple[str, ...]]:

@@ -10,12 +10,14 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
 from generator import forked
 from generator.content import fingerprint
+from generator.fragments import Fragments
 from generator.memo import Memo
 from generator.model import Paper
 from generator.pages import Page
@@ -136,3 +138,25 @@ def _output(data: bytes, page: Page, write_to: str | None) -> bytes | None:
     with open(target, "wb") as file:  # noqa: PTH123
         file.write(data)
     return None
+
+
+@dataclass(frozen=True)
+class RenderCaches:
+    """What rendering keeps between builds besides pages: abstracts' texts, BibTeX fields, template fragments."""
+
+    texts: TextCache
+    citations: Memo[tuple[str, str]]
+    fragments: Fragments
+
+    @classmethod
+    def open(cls, folder: Path, version: str) -> RenderCaches:
+        return cls(
+            TextCache(folder / "abstract-text", version),
+            Memo(folder / "bibtex", version),
+            Fragments(folder / "fragments.pickle", version),
+        )
+
+    def save(self, texts: Mapping[str, str]) -> None:
+        self.texts.save(texts)
+        self.citations.save()
+        self.fragments.save()

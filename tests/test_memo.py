@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -64,3 +65,22 @@ def test_a_month_is_written_again_when_a_paper_leaves_it_and_not_when_nothing_ch
     assert {path.name: path.stat().st_ino for path in tmp_path.iterdir()} == inodes
     assert saved(tmp_path, [MAY, JUNE]).saved == {"fp-may": "value of may", "fp-june": "value of june"}
     assert (tmp_path / "2025-05.pickle").stat().st_ino == inodes["2025-05.pickle"]
+
+
+def test_the_text_cache_keeps_only_texts_that_differ_from_their_abstract(tmp_path: Path) -> None:
+    import pickle
+
+    from generator.markdown import plain
+    from generator.render import TextCache
+
+    prose = dataclasses.replace(MAY, abstract="Plain words, as most abstracts are.")
+    marked = dataclasses.replace(JUNE, abstract="Uses *emphasis* and `code`.")
+    first = TextCache(tmp_path, "v1")
+    assert first.texts([prose, marked]) == {}
+    texts = {paper.abstract: plain(paper.abstract) for paper in (prose, marked)}
+    first.save(texts)
+    kept = {
+        key: value for path in tmp_path.glob("*.pickle") for key, value in pickle.loads(path.read_bytes())[1].items()
+    }
+    assert kept == {prose.fingerprint: TextCache.SAME, marked.fingerprint: "Uses emphasis and code."}
+    assert TextCache(tmp_path, "v1").texts([prose, marked]) == texts

@@ -220,7 +220,8 @@ def _answer(write_end: int, function: Callable[..., Any], args: tuple[Any, ...],
     """In the child: run ``function``, send (True, its result) or (False, its exception), and end."""
     try:
         try:
-            os.nice(nice)
+            with contextlib.suppress(OSError):  # a priority that cannot be lowered is no reason to fail the work
+                os.nice(nice)
             data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # handed to the parent, which raises it
             data = _pickled_error(error)

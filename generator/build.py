@@ -266,7 +266,7 @@ def _render(
         return _Outputs({}, previous["files"], inputs)
     site = build_site(content)
     output, old_files = str(folder.output), previous.get("files", {})
-    early.ask_related(related_request.request(site.papers, early.related_index))
+    early.related.ask(related_request.request(site.papers, early.related_index))
     with contextlib.ExitStack() as children:
         caches = RenderCaches.open(folder.cache, global_fingerprint)
         texts = caches.texts.texts(site.papers.values())
@@ -288,19 +288,19 @@ def _render(
         if config.search and search is None:
             search = children.enter_context(start_search())
         if search:
-            search[0](old.missing)  # which of its files changed, it tells by the last build's
+            search.ask(old.missing)  # which of its files changed, it tells by the last build's
         out = Outputs(renderer, old, len(planned.pages) + len(site.papers), progress)
         # Made while the child works out related papers: only paper pages show them.
         out.render_stale(planned.pages, "render")
         clock.lap("render pages")
         out.add(made({**bibtex.bib_files(site, citations), **static}, old))
         clock.lap("bibtex")
-        paper_pages = planned.paper_pages(early.related())
+        paper_pages = planned.paper_pages(early.related.result())
         clock.lap("related papers")
         out.render_stale(paper_pages, "render papers")
         clock.lap("render paper pages")
         caches_kept = background.enter_context(forked.in_child(caches.save, texts))
-        out.add(search[1]() if search else Made({}, {}))
+        out.add(search.result() if search else Made({}, {}))
         clock.lap("search index")
     report.pages, report.rendered = len(planned.pages) + len(paper_pages), out.rendered
     return _Outputs(out.files, out.manifest, inputs, tuple(old_files), caches_kept)
@@ -355,8 +355,7 @@ class _Early:
     manifest: dict[str, Any]
     missing: Callable[[], frozenset[str]]
     related_index: related_request.Index | None
-    ask_related: Callable[[Request], None]
-    related: Callable[[], dict[str, tuple[str, ...]]]
+    related: forked.Asking[dict[str, tuple[str, ...]]]  # asked with a related_request.Request
 
 
 def _fork_early(folder: SiteFolder, manifest: dict[str, Any], stack: contextlib.ExitStack) -> _Early:
@@ -369,8 +368,8 @@ def _fork_early(folder: SiteFolder, manifest: dict[str, Any], stack: contextlib.
     )
     index = related_request.read_index(folder.cache / RELATED_NAME)
     nice = BACKGROUND if index else 0
-    ask, related = stack.enter_context(forked.in_child_asking(_related_papers, folder.cache / RELATED_NAME, nice=nice))
-    return _Early(manifest, missing, index, ask, related)
+    related = stack.enter_context(forked.in_child_asking(_related_papers, folder.cache / RELATED_NAME, nice=nice))
+    return _Early(manifest, missing, index, related)
 
 
 def _commit_content(

@@ -18,7 +18,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, NamedTuple, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -114,13 +114,18 @@ def in_child(function: Callable[..., Result], *args: Any, nice: int = 0) -> Iter
         yield result
 
 
+class Asking(NamedTuple, Generic[Result]):
+    """A child that waits to be asked: ``ask(value)`` sends it what it needs, ``result()`` waits for its answer."""
+
+    ask: Callable[[Any], None]
+    result: Callable[[], Result]
+
+
 @contextmanager
-def in_child_asking(
-    function: Callable[..., Result], *args: Any, nice: int = 0
-) -> Iterator[tuple[Callable[[Any], None], Callable[[], Result]]]:
+def in_child_asking(function: Callable[..., Result], *args: Any, nice: int = 0) -> Iterator[Asking[Result]]:
     """Like :func:`in_child`, for work that needs what this process works out later: the child runs
     ``function(receive, *args)``, which prepares what it can (imports, caches) and then calls ``receive()``,
-    which waits until this process calls ``ask(value)``. Yields ``(ask, result)``.
+    which waits until this process calls ``ask(value)``.
 
     The value goes through an unnamed temporary file, and 8 bytes on a pipe say how long it is: a pipe holds
     64 KB, and writing more into one would wait until the child reads."""
@@ -139,7 +144,7 @@ def in_child_asking(
             if answer is not None:
                 result = stack.enter_context(_answer_of(pid, answer))
                 ask = functools.partial(_ask, spool, signal_write)
-        yield ask, result
+        yield Asking(ask, result)
 
 
 def _spool() -> BinaryIO | None:

@@ -209,6 +209,17 @@ def test_a_new_day_rewrites_only_the_parts_it_touches(tmp_path: Path) -> None:
     assert slugs(folder, made[55].title.split()[0] + " ")  # the new day is searchable
 
 
+def test_a_hand_edited_abstract_is_searched_by_its_new_words(tmp_path: Path) -> None:
+    """The index of a day is kept by its papers' file hashes: an edit in content/ must reach it."""
+    folder = make_site(tmp_path / "site", {"2025-05-29.txt": SEED.read_text(encoding="utf-8")})
+    build_ok(folder)
+    paper = next((folder / "content" / "papers").glob("taid-*.md"))
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA zyxwvutsr note added by hand.\n", encoding="utf-8")
+    build_ok(folder)
+    site_of.cache_clear()
+    assert slugs(folder, "zyxwvutsr") == [paper.stem]
+
+
 def test_every_page_has_the_search_box_and_the_search_page_its_contract(sample: Path) -> None:
     site_dir = sample / "site"
     for page in html_files(site_dir):

@@ -206,7 +206,7 @@ def _serialize(postings: Postings, names: frozenset[str]) -> dict[str, bytes]:
 def _deltas(flat: list[int]) -> list[int]:
     """[doc, tf, length, ...] -> [doc - previous doc, tf, length, ...]: small numbers, smaller files."""
     docs, out = flat[0::3], list(flat)
-    out[0::3] = [docs[0], *(b - a for a, b in pairwise(docs))] if docs else []
+    out[3::3] = [b - a for a, b in pairwise(docs)]  # the first stays as it is
     return out
 
 

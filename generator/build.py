@@ -295,7 +295,7 @@ def _render(
         clock.lap("render pages")
         out.add(made({**bibtex.bib_files(site, citations), **static}, old))
         clock.lap("bibtex")
-        paper_pages = planned.paper_pages(early.related.result())
+        paper_pages = planned.paper_pages(_related_result(early, site.papers, folder.cache / RELATED_NAME))
         clock.lap("related papers")
         out.render_stale(paper_pages, "render papers")
         clock.lap("render paper pages")
@@ -311,6 +311,18 @@ def _related_papers(receive: Callable[[], Request], cache_file: Path) -> dict[st
     from generator.related import related_papers
 
     return related_papers(receive, cache_file)
+
+
+def _related_result(early: _Early, papers: Mapping[str, Paper], cache: Path) -> dict[str, tuple[str, ...]]:
+    """The related child's answer; worked out here, from every text, should its cache's state have been unreadable
+    though its index was not."""
+    try:
+        return early.related.result()
+    except related_request.IncompleteRequestError:
+        from generator.related import related_papers
+
+        every_text = related_request.request(papers, None)
+        return related_papers(lambda: every_text, cache)
 
 
 def _search_index(

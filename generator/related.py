@@ -32,7 +32,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from generator.output import load_cache, save_cache
-from generator.related_request import CACHE_VERSION, Index, Request, needs_fit
+from generator.related_request import CACHE_VERSION, IncompleteRequestError, Index, Request, needs_fit
 
 TOP_K = 5
 MAX_DF = 0.1  # share of papers a term may appear in; more common terms are stop words of the field
@@ -201,6 +201,8 @@ def compute(request: Request, previous: State | None = None) -> State:
     slugs = tuple(sorted(request.identities))
     identities = tuple(request.identities[s] for s in slugs)
     if previous is None or needs_fit(previous.index(), len(slugs)):
+        if len(request.texts) < len(slugs):
+            raise IncompleteRequestError(f"{len(slugs) - len(request.texts)} papers' texts are missing")
         model, rows = fit([request.texts[s] for s in slugs])
         everyone = np.arange(len(slugs), dtype=np.int64)
         found = top_neighbours(rows, everyone, rows)
@@ -280,7 +282,10 @@ def load_state(path: Path) -> State | None:
     saved = load_cache(path, CACHE_VERSION)
     if not (isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[1], bytes)):
         return None
-    state = pickle.loads(saved[1])
+    try:
+        state = pickle.loads(saved[1])
+    except Exception:  # made by other code under the same version: computed again
+        return None
     return state if isinstance(state, State) else None
 
 

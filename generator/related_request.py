@@ -28,6 +28,11 @@ class Index:
     papers_at_fit: int
 
 
+class IncompleteRequestError(Exception):
+    """The texts a computation needs are not in the request: the cache's state could not be read, though its
+    index could (state made by other code under the same version)."""
+
+
 @dataclass(frozen=True)
 class Request:
     """Every paper's identity by slug, and the text of each paper whose row the cache lacks (of every paper when

@@ -8,8 +8,11 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from generator.content import load_content
 from generator.model import Paper
+from generator.pages import build_site
 from generator.related import TOP_K, State, compute, load_state, related_papers, top_neighbours, vectorize
 from generator.related_request import REFIT_GROWTH, Request, paper_text, read_index, request
 from tests.conftest import build_ok, soup
@@ -161,3 +164,25 @@ def test_a_new_day_reaches_old_paper_pages(seed_site: Path) -> None:
     slug = "reversal-curse-permutation-training-for-causal-language-models"
     assert slug in related_on_page(seed_site / "site", REVERSAL_A)
     assert {REVERSAL_A, REVERSAL_B} <= set(related_on_page(seed_site / "site", slug))
+
+
+def test_a_cache_whose_state_cannot_be_read_though_its_index_can_is_computed_from_every_text(
+    seed_site: Path,
+) -> None:
+    """The build asks for the texts its index lacks; should the state then fail to load, it asks again with all."""
+    import pickle
+
+    from generator.output import load_cache, save_cache
+    from generator.related_request import CACHE_VERSION, IncompleteRequestError
+
+    build_ok(seed_site)
+    cache = seed_site / ".digest-cache" / "related.pickle"
+    index, _ = load_cache(cache, CACHE_VERSION)
+    save_cache(cache, (index, pickle.dumps("not a state")), CACHE_VERSION)
+    papers = build_site(load_content(seed_site / "content")).papers
+    with pytest.raises(IncompleteRequestError):
+        asked(dict(papers), cache)
+    save_cache(cache, (index, b"not a pickle"), CACHE_VERSION)
+    (seed_site / "digests" / "2025-05-30.txt").write_text("May 30\n\nA New Paper\n\nIts abstract.\n", "utf-8")
+    build_ok(seed_site)
+    assert len(related_on_page(seed_site / "site", REVERSAL_A)) == TOP_K

@@ -67,6 +67,11 @@ def dump_pair(key: str, value: Any) -> str:
     directly; anything else goes through PyYAML, whose representer costs more than the rest of converting a
     paper. A test holds the two to the same bytes.
     """
+    direct = _direct_pair(key, value) if _plain(key) else None  # a key YAML must quote (a digest's name) is left to it
+    return direct or yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+
+
+def _direct_pair(key: str, value: Any) -> str | None:
     if isinstance(value, list) and value:
         items = [_scalar(item) for item in value]
         if all(items):
@@ -77,7 +82,7 @@ def dump_pair(key: str, value: Any) -> str:
             return f"{key}:\n" + "".join(f"  {name}: {item}\n" for name, item in pairs)
     elif (scalar := _scalar(value)) is not None:
         return f"{key}: {scalar}\n"
-    return yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return None
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

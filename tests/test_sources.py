@@ -12,6 +12,7 @@ import pytest
 from generator.digests import detect_format, read_digest
 from generator.digests.fields import arxiv_id
 from generator.errors import InputError
+from generator.imports import RECORD_NAME, read_record
 from generator.yamltext import parse_document
 from tests.conftest import FIXTURES, SEED, build_ok, make_site, run_digest, soup
 
@@ -346,3 +347,13 @@ def test_list_digest_builds_and_its_abstracts_read_as_written(tmp_path: Path) ->
     assert page.select_one(".abstract").get_text(strip=True) == "Why I liked it: 2 * 3 = 6, as written."
     assert {a.get_text() for a in page.select(".paper-links a")} >= {"arXiv:2501.10000", "Code", "#favourites"}
     assert (site / "content/digests/2025-05-30.md").exists()
+
+
+def test_a_digest_whose_name_yaml_must_quote_is_recorded_and_built_again(tmp_path: Path) -> None:
+    names = ["[hf] 2025-05-29.txt", "notes: 2025-05-30.txt", "2025-05-31 #3.txt"]
+    texts = [SEED.read_text(encoding="utf-8"), "May 30, 2025\n\nA Paper\n\nIts abstract.\n", "May 31\n\nB\n\nC.\n"]
+    site = make_site(tmp_path / "s", dict(zip(names, texts, strict=True)))
+    build_ok(site)
+    record = read_record(site / "content" / RECORD_NAME)
+    assert sorted(record) == sorted(names)
+    assert "up to date" in build_ok(site).stderr  # the record read back: nothing converted again

@@ -128,23 +128,41 @@ def in_child_asking(function: Callable[..., Result], *args: Any, nice: int = 0) 
     which waits until this process calls ``ask(value)``.
 
     The value goes through an unnamed temporary file, and 8 bytes on a pipe say how long it is: a pipe holds
-    64 KB, and writing more into one would wait until the child reads."""
+    64 KB, and writing more into one would wait until the child reads. ``ask`` is called once. Where forking is
+    not safe or fails, or the value cannot be written (a full disk), the work is done here, when its result is
+    asked for; a child that ended before it was asked is not asked, and its result raises what ended it."""
     with contextlib.ExitStack() as stack:
-        asked: list[Any] = []  # where forking is not safe, or fails, the work is done at the call for the result
-        ask: Callable[[Any], None] = asked.append
-        result: Callable[[], Result] = lambda: function(lambda: asked[0], *args)  # noqa: E731
+        asked: list[Any] = []
+
+        def here() -> Result:
+            return function(lambda: asked[0], *args)
+
         spool = _spool() if _may_fork() else None
-        if spool is not None:
-            stack.enter_context(spool)
-            signal_read, signal_write = os.pipe()
+        if spool is None:
+            yield Asking(asked.append, here)
+            return
+        stack.enter_context(spool)
+        signal_read, signal_write = os.pipe()
+        stack.callback(os.close, signal_write)
+        try:
             receive = functools.partial(_receive, spool.fileno(), signal_read, signal_write)
             pid, answer = _start_child(function, (receive, *args), nice)
+        finally:
             os.close(signal_read)
-            stack.callback(os.close, signal_write)
-            if answer is not None:
-                result = stack.enter_context(_answer_of(pid, answer))
-                ask = functools.partial(_ask, spool, signal_write)
-        yield Asking(ask, result)
+        if answer is None:
+            yield Asking(asked.append, here)
+            return
+        in_child = stack.enter_context(_answer_of(pid, answer))
+
+        def ask(value: Any) -> None:
+            try:
+                _ask(spool, signal_write, value)
+            except BrokenPipeError:  # the child has ended: its result says why
+                pass
+            except OSError:  # no room for the value: the work is done here
+                asked.append(value)
+
+        yield Asking(ask, lambda: here() if asked else in_child())
 
 
 def _spool() -> BinaryIO | None:

@@ -87,6 +87,13 @@ def add_scratch_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _at_least_one(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("at least one day is timed")
+    return number
+
+
 def filesystem(folder: Path) -> str:
     """The type of the filesystem ``folder`` is on, as /proc/mounts names it (the longest mount point that holds it)."""
     try:
@@ -102,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--stages", action="store_true", help="print each stage's seconds too")
-    parser.add_argument("--days", type=int, default=5, help="new days to time, one after the other (default 5)")
+    parser.add_argument("--days", type=_at_least_one, default=5, help="new days to time, one after the other")
     add_scratch_option(parser)
     args = parser.parse_args()
     digest = [sys.executable, "-m", "generator", "-v"]

@@ -62,11 +62,12 @@ def needs_fit(index: Index, count: int) -> bool:
 
 
 def request(papers: Mapping[str, Paper], index: Index | None) -> Request:
+    """What to ask of the child whose cache has ``index`` (None: no cache it can use)."""
     identities = {slug: identity(papers[slug]) for slug in sorted(papers)}
     if index is None or needs_fit(index, len(identities)):
         return Request(identities, {slug: paper_text(papers[slug]) for slug in identities})
     known = index.identities
-    lacking = (slug for slug, identity in identities.items() if known.get(slug) != identity)
+    lacking = (slug for slug, made_from in identities.items() if known.get(slug) != made_from)
     return Request(identities, {slug: paper_text(papers[slug]) for slug in lacking})
 
 

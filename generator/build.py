@@ -37,7 +37,7 @@ from generator.output import (
 )
 from generator.pages import build_site, plan_site
 from generator.related_request import Request
-from generator.render import PARALLEL_FROM as FEW_TEXTS
+from generator.render import PARALLEL_FROM as FEW_TEXTS  # below it abstracts are primed here, with no workers
 from generator.render import Progress, RenderCaches, priming
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint

@@ -275,9 +275,8 @@ def _render(
         unprimed = [paper for paper in site.papers.values() if paper.abstract not in texts]
         # The search index is made by another child meanwhile, which needs every abstract's text: it works out
         # those of a few never rendered before (a new day's) itself, and starts once many (a first build's) are.
-        start_search = functools.partial(
-            forked.in_child_asking, _search_index, site, folder.cache / "search", texts, output, old_files
-        )
+        search_args = (site, folder.cache / "search", texts, global_fingerprint, output, old_files)
+        start_search = functools.partial(forked.in_child_asking, _search_index, *search_args)
         search = children.enter_context(start_search()) if config.search and len(unprimed) < FEW_TEXTS else None
         # Abstracts never rendered before are rendered meanwhile (by workers, when there are many).
         with priming(renderer, unprimed):
@@ -330,6 +329,7 @@ def _search_index(
     site: Site,
     cache: Path,
     texts: Mapping[str, str],
+    version: str,
     output: str,
     old_files: Mapping[str, str],
 ) -> Made:
@@ -337,7 +337,7 @@ def _search_index(
     of those that changed since the last build (``receive`` gives which of its files are missing from site/)."""
     from generator.search import search_files
 
-    files = search_files(site, cache, texts)
+    files = search_files(site, cache, texts, version)
     return made(files, Previous(output, old_files, receive()))
 
 

@@ -140,6 +140,14 @@ class Store:
             self._put(entry, value)
         return value
 
+    def get(self, entry: str) -> Any:
+        """What an earlier build kept as ``entry``, or None."""
+        return self._get(entry)
+
+    def put(self, entry: str, value: Any) -> None:
+        """Keep ``value`` as ``entry`` in place of what an earlier build kept."""
+        self._put(entry, value)
+
     def forget_unused(self) -> None:
         if self.folder and self.folder.is_dir():
             for stale in self.folder.glob("*.pickle"):

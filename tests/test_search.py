@@ -3,6 +3,7 @@ word of the sample is findable, the manifest matches the files, and a new day re
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import random
@@ -204,8 +205,10 @@ def test_a_new_day_rewrites_only_the_parts_it_touches(tmp_path: Path) -> None:
     kept = {p.name for p in store.iterdir() if cache.get(p.name) == p.stat().st_mtime_ns}
     assert {n for n in cache if n.startswith(("day-", "period-2025q1", "parts-2025q1", "buckets-"))} <= kept
     made_now = {p.name for p in store.iterdir()} - kept  # what the new day cost: its analysis, its quarter
-    assert {n.split("-")[0] for n in made_now} == {"day", "period", "parts", "merged"}
-    assert all(n.startswith(("day-2025-05-11", "period-2025q2", "parts-2025q2", "merged-")) for n in made_now)
+    assert {n.split("-")[0] for n in made_now} == {"day", "period", "parts", "merged", "documents"}
+    assert all(
+        n.startswith(("day-2025-05-11", "period-2025q2", "parts-2025q2", "merged-", "documents-")) for n in made_now
+    )
     assert slugs(folder, made[55].title.split()[0] + " ")  # the new day is searchable
 
 
@@ -218,6 +221,30 @@ def test_a_hand_edited_abstract_is_searched_by_its_new_words(tmp_path: Path) -> 
     build_ok(folder)
     site_of.cache_clear()
     assert slugs(folder, "zyxwvutsr") == [paper.stem]
+
+
+def test_document_blocks_are_made_again_only_for_papers_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.search as search_module
+
+    made = list(synthetic_papers(40, seed=12, per_day=20))
+    papers = [dataclasses.replace(paper, fingerprint=f"file-{paper.slug}") for paper in made]
+    first = Site({p.slug: p for p in papers[:30]}, (), {})
+    stored: list[str] = []
+    real = search_module._stored
+    monkeypatch.setattr(search_module, "_stored", lambda paper, texts: stored.append(paper.slug) or real(paper, texts))
+    before = search_files(first, tmp_path / "cache", version="v1")
+    assert len(stored) == 30
+    stored.clear()
+    grown = Site({p.slug: p for p in papers}, (), {})  # ten newer papers: documents appended at the end
+    after = search_files(grown, tmp_path / "cache", version="v1")
+    assert len(stored) < 20 and all(slug in {p.slug for p in papers[24:]} for slug in stored)
+    unchanged = [name for name in before if name.startswith(f"{ROOT}docs/") and after.get(name) == before[name]]
+    assert len(unchanged) == 3  # blocks of 8: the first three hold none of the new papers
+    stored.clear()
+    assert search_files(grown, tmp_path / "cache", version="v2") == after  # other code: all made again, the same
+    assert len(stored) == 40
 
 
 def test_every_page_has_the_search_box_and_the_search_page_its_contract(sample: Path) -> None:

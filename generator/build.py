@@ -318,10 +318,8 @@ def _related_result(early: _Early, papers: Mapping[str, Paper], cache: Path) -> 
     try:
         return early.related.result()
     except related_request.IncompleteRequestError:
-        from generator.related import related_papers
-
         every_text = related_request.request(papers, None)
-        return related_papers(lambda: every_text, cache)
+        return _related_papers(lambda: every_text, cache)
 
 
 def _search_index(

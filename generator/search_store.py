@@ -113,40 +113,32 @@ class Store:
         key = _days_key(days)
         # kept for when the parts must be made again (new bucket names): no need to analyse again
         self.used.update([f"merged-{key}", *(f"day-{day.date}-{day.key}" for day in days)])
-        cached = self._get(f"period-{name}-{key}")
+        cached = self.get(f"period-{name}-{key}")
         if cached is None:
             postings, lengths = self._merge(days)
             counts = {term: sum(len(flat) for flat in lists) // 3 for term, lists in postings.items()}
             cached = {"counts": counts, "lengths": lengths}
-            self._put(f"period-{name}-{key}", cached)
+            self.put(f"period-{name}-{key}", cached)
         return Summary(name, key, tuple(days), cached["counts"], cached["lengths"])
 
     def parts(self, period: Summary, buckets: Sequence[str]) -> dict[str, bytes]:
         """The period's part files by bucket name, serialized."""
         names_key = hashlib.sha256("\x1f".join(buckets).encode()).hexdigest()[:16]
         entry = f"parts-{period.name}-{period.key}-{names_key}"
-        cached = self._get(entry)
+        cached = self.get(entry)
         if cached is None:
             postings = self.postings.get(period.key) or self._merge(period.days)[0]
             cached = _serialize(postings, frozenset(buckets))
-            self._put(entry, cached)
+            self.put(entry, cached)
         return dict(cached)
 
     def cached(self, entry: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, or what it returned when an earlier build asked for the same entry."""
-        value = self._get(entry)
+        value = self.get(entry)
         if value is None:
             value = compute()
-            self._put(entry, value)
+            self.put(entry, value)
         return value
-
-    def get(self, entry: str) -> Any:
-        """What an earlier build kept as ``entry``, or None."""
-        return self._get(entry)
-
-    def put(self, entry: str, value: Any) -> None:
-        """Keep ``value`` as ``entry`` in place of what an earlier build kept."""
-        self._put(entry, value)
 
     def forget_unused(self) -> None:
         if self.folder and self.folder.is_dir():
@@ -161,17 +153,17 @@ class Store:
         for end in range(len(days), 0, -1):
             entry = f"merged-{_days_key(days[:end])}"
             if self.folder and (self.folder / f"{entry}.pickle").is_file():
-                merged = self._get(entry)
+                merged = self.get(entry)
                 if merged is not None:
                     start = end
                     break
         merged = merged or {"postings": {}, "lengths": [0] * len(FIELDS)}
         postings, lengths = merged["postings"], merged["lengths"]
         for day in days[start:]:
-            cached = self._get(f"day-{day.date}-{day.key}")
+            cached = self.get(f"day-{day.date}-{day.key}")
             if cached is None:
                 cached = dict(zip(("postings", "lengths"), analyse(day), strict=True))
-                self._put(f"day-{day.date}-{day.key}", cached)
+                self.put(f"day-{day.date}-{day.key}", cached)
             lengths = [a + b for a, b in zip(lengths, cached["lengths"], strict=True)]
             for term, lists in cached["postings"].items():
                 into = postings.get(term)
@@ -181,17 +173,19 @@ class Store:
                     for target, flat in zip(into, lists, strict=True):
                         target += flat
         if start < len(days):
-            self._put(f"merged-{_days_key(days)}", {"postings": postings, "lengths": lengths})
+            self.put(f"merged-{_days_key(days)}", {"postings": postings, "lengths": lengths})
         self.postings[_days_key(days)] = postings
         return postings, lengths
 
-    def _get(self, entry: str) -> Any:
+    def get(self, entry: str) -> Any:
+        """What an earlier build kept as ``entry``, or None."""
         if self.folder is None:
             return None
         self.used.add(entry)
         return load_cache(self.folder / f"{entry}.pickle")  # None when missing or damaged: computed again
 
-    def _put(self, entry: str, value: Any) -> None:
+    def put(self, entry: str, value: Any) -> None:
+        """Keep ``value`` as ``entry`` in place of what an earlier build kept."""
         if self.folder is None:
             return
         save_cache(self.folder / f"{entry}.pickle", value)

@@ -46,6 +46,22 @@ def chunks(total: int, parts: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
+def weighted_chunks(weights: Sequence[int], parts: int) -> list[tuple[int, int]]:
+    """``parts`` (or a few more) contiguous (start, stop) ranges covering ``range(len(weights))``, of about equal
+    weight each: a part of equal length could hold all the heavy items, and keep one worker busy after the others
+    are done. An item heavier than a part is a part of its own."""
+    share = max(1, -(-sum(weights) // parts))
+    ranges, start, held = [], 0, 0
+    for index, weight in enumerate(weights):
+        if held and held + weight > share:
+            ranges.append((start, index))
+            start, held = index, 0
+        held += weight
+    if start < len(weights):
+        ranges.append((start, len(weights)))
+    return ranges
+
+
 def _pool(count: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
     """``count`` forked workers, each set up by ``initializer(*initargs)`` (inherited, not pickled)."""
     # Imported here: a build that forks no pool (a new day's) need not pay for importing them.
@@ -63,7 +79,7 @@ def mapped(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[I
     if count < 2:
         return function(items)
     results: list[Result] = []
-    with parts_in_workers(function, items, count, count * 4) as parts:
+    with parts_in_workers(function, items, count, chunks(len(items), count * 4)) as parts:
         for part in parts:
             results.extend(part)
     return results
@@ -76,13 +92,13 @@ def for_each_part(function: Callable[[Sequence[Item]], object], items: Sequence[
 
 @contextmanager
 def parts_in_workers(
-    function: Callable[[Sequence[Item]], Result], items: Sequence[Item], count: int, parts: int
+    function: Callable[[Sequence[Item]], Result], items: Sequence[Item], count: int, parts: Sequence[tuple[int, int]]
 ) -> Iterator[Iterator[Result]]:
-    """Start ``function(part)`` for each of ``chunks(len(items), parts)`` in ``count`` forked workers, which
+    """Start ``function(items[start:stop])`` for each (start, stop) of ``parts`` in ``count`` forked workers, which
     inherit ``function`` and ``items``; the ``with`` body goes on and iterates what this yields for the results,
     in order. Should the body fail, parts not yet started are dropped."""
     with _pool(count, _inherit, (function, items)) as executor:
-        started = deque(executor.submit(_run, chunk) for chunk in chunks(len(items), parts))
+        started = deque(executor.submit(_run, part) for part in parts)
 
         def results() -> Iterator[Result]:
             while started:  # each future let go once its result is taken, so results are not all held at once

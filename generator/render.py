@@ -28,6 +28,10 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 # Below this many pages, starting workers costs more than it saves.
 PARALLEL_FROM = 300
 
+# What rendering a page costs besides its lists, in list items: a day page of 70 papers took 5.6 ms, a tag page of
+# 53 2.1 ms, a month page of 2,000 126 ms (about 60 us an item).
+PAGE_WEIGHT = 15
+
 
 def render_pages(
     renderer: Renderer,
@@ -49,13 +53,20 @@ def render_pages(
     renderer.fragments.take()  # what this process made is kept already: workers hand back only their own
     rendered: list[bytes | None] = []
     render_part = functools.partial(_render, renderer, write_to)
-    with forked.parts_in_workers(render_part, pages, workers, workers * 8) as parts:
-        for part, (made, reused) in parts:
+    parts = forked.weighted_chunks([_weight(page) for page in pages], workers * 8)
+    with forked.parts_in_workers(render_part, pages, workers, parts) as done:
+        for part, (made, reused) in done:
             rendered.extend(part)
             renderer.fragments.adopt(made, reused)
             if progress:
                 progress(label, len(rendered), len(pages))
     return rendered
+
+
+def _weight(page: Page) -> int:
+    """About what rendering ``page`` costs, in list items (see ``PAGE_WEIGHT``)."""
+    listed = (value for value in page.context.values() if isinstance(value, Sequence) and not isinstance(value, str))
+    return PAGE_WEIGHT + sum(map(len, listed))
 
 
 def prime(renderer: Renderer, papers: Sequence[Paper]) -> None:
@@ -73,10 +84,10 @@ def priming(renderer: Renderer, papers: Sequence[Paper]) -> Iterator[None]:
         yield
         renderer.prime(papers)
         return
-    parts = workers * 4
+    parts = forked.chunks(len(papers), workers * 4)
     with forked.parts_in_workers(functools.partial(_prime, renderer), papers, workers, parts) as primed:
         yield
-        for (start, stop), (html, text) in zip(forked.chunks(len(papers), parts), primed, strict=True):
+        for (start, stop), (html, text) in zip(parts, primed, strict=True):
             renderer.adopt(papers[start:stop], html, text)
 
 

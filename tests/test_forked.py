@@ -174,3 +174,16 @@ def test_with_nowhere_to_write_the_question_the_asked_work_is_done_here(
     with forked.in_child_asking(_prepares_then_receives, tmp_path / "m", 0.0) as (ask, result):
         ask(b"abcd")
         assert result() == (os.getpid(), 4)
+
+
+def test_weighted_parts_cover_every_item_in_order_and_share_the_weight() -> None:
+    weights = [1] * 40 + [30, 30, 30] + [1] * 20 + [200]
+    parts = forked.weighted_chunks(weights, 8)
+    assert [i for start, stop in parts for i in range(start, stop)] == list(range(len(weights)))
+    assert all(start < stop for start, stop in parts)
+    share = sum(weights) / 8
+    heavy = [sum(weights[start:stop]) for start, stop in parts if stop - start > 1]
+    assert max(heavy) <= share + 1  # only a single item may weigh more than a share
+    assert (len(weights) - 1, len(weights)) in parts  # the heaviest item is a part of its own
+    assert forked.weighted_chunks([], 4) == []
+    assert forked.weighted_chunks([5], 4) == [(0, 1)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,8 +59,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MARKUP_CHAR = re.compile(r"[\\`*_\[\]<>&!~|$#]")
 _LIST_NUMBER = re.compile(r"\d+[.)]")
 _LINE_START = frozenset(">#=+*-")
-# Where markdown-it's linkify rule would start a link: a scheme after a space, "(" or the line's start.
-_URL_START = re.compile(r"(?<![^\s(])https?://", re.I)
+_SCHEMES = frozenset(("http", "https"))
 _PLAIN_URL = re.compile(r"[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]+")
 
 
@@ -127,8 +126,7 @@ class Markdown:
     def _links(self, paragraph: str) -> list[_Link] | None:
         """The links markdown-it's linkify rule makes of ``paragraph``'s URLs; None when unsure."""
         links: list[_Link] = []
-        for match in _URL_START.finditer(paragraph):
-            start = match.start()
+        for start in _url_starts(paragraph):
             if links and start < links[-1].end:
                 return None  # a URL inside a URL: leave it to the parser
             found = self._linkify.match_at_start(paragraph[start:]) if self._linkify else None
@@ -143,6 +141,19 @@ class Markdown:
                 return None
             links.append(_Link(start, start + len(url), href, self._with_links.normalizeLinkText(url)))
         return links if len(links) == paragraph.count("://") else None
+
+
+def _url_starts(paragraph: str) -> Iterator[int]:
+    """Where markdown-it's linkify rule would start a link: "http://" or "https://" (in any case) after a space,
+    "(" or the paragraph's start. Found by looking for "://": a regex for it, blind to case, tried every position
+    of the paragraph, which cost a third of rendering a prose abstract."""
+    colon = paragraph.find("://")
+    while colon >= 0:
+        for start in (colon - 5, colon - 4):
+            before = paragraph[start - 1] if start > 0 else " "
+            if start >= 0 and (before.isspace() or before == "(") and paragraph[start:colon].lower() in _SCHEMES:
+                yield start
+        colon = paragraph.find("://", colon + 3)
 
 
 def _is_prose(text: str) -> bool:

@@ -17,6 +17,7 @@ from generator.markdown import (
     Markdown,
     _escape_plain,
     _is_prose,
+    _url_starts,
     escape_text,
     make_renderer,
     plain_text,
@@ -162,6 +163,17 @@ def test_prose_check_agrees_with_one_regex_of_all_its_rules() -> None:
     texts += ["MAILTO:x", "a\n", "\n", "12) x", "x\n3. y", "x \ny", "x\t"]
     for text in texts:
         assert _is_prose(text) == (rules.search(text) is None), repr(text)
+
+
+def test_url_starts_agree_with_one_regex() -> None:
+    # The readable statement of _url_starts: a scheme, in any case, after a space, "(" or the start.
+    regex = re.compile(r"(?<![^\s(])https?://", re.I)
+    rng = random.Random(7)
+    pieces = ["http", "HTTPS", "hTtPs", "s", "://", "x", " ", "(", "\n", "\u00a0", "\t", ")", "ftp", ":", "/"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20_000)]
+    texts += ["https://x", "(http://x", "xhttp://x", "https://https://x", "a\u2003https://x"]
+    for text in texts:
+        assert list(_url_starts(text)) == [m.start() for m in regex.finditer(text)], repr(text)
 
 
 def test_escaping_skips_only_substitutions_that_would_change_nothing() -> None:

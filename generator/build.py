@@ -37,13 +37,13 @@ from generator.output import (
 )
 from generator.pages import build_site, plan_site
 from generator.related_request import Request
-from generator.render import PARALLEL_FROM as FEW_TEXTS  # below it abstracts are primed here, with no workers
-from generator.render import Progress, RenderCaches, priming
+from generator.render import Progress, RenderCaches
 from generator.sync import sync
 from generator.theme import Renderer, Theme, find_theme, static_files, theme_fingerprint
 
 RELATED_NAME = "related.pickle"
 BACKGROUND = 10  # the niceness of children this process does not wait for yet
+FEW_TEXTS = 300  # new abstracts the search child renders itself, rather than wait for this process to render them
 MANIFEST_NAME = "site-manifest.pickle"  # a pickle: JSON of 10,000 fingerprints took 0.07 s a build
 # What earlier versions kept: removed, not left behind.
 RETIRED_CACHES = ("content.pickle", "site-manifest.json", "abstract-text.pickle", "bibtex.pickle")
@@ -278,10 +278,9 @@ def _render(
         search_args = (site, folder.cache / "search", texts, global_fingerprint, output, old_files)
         start_search = functools.partial(forked.in_child_asking, _search_index, *search_args)
         search = children.enter_context(start_search()) if config.search and len(unprimed) < FEW_TEXTS else None
-        # Abstracts never rendered before are rendered meanwhile (by workers, when there are many).
-        with priming(renderer, unprimed):
-            citations = bibtex.entries(site, caches.citations)
-            planned = plan_site(site, config, global_fingerprint, citations)
+        citations = bibtex.entries(site, caches.citations)
+        planned = plan_site(site, config, global_fingerprint, citations)
+        renderer.prime(unprimed)  # see render_pages: here, not in workers
         clock.lap("plan pages")
         old = Previous(output, old_files, early.missing())
         if config.search and search is None:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -159,14 +159,6 @@ class Renderer:
     def unprimed(self, papers: Iterable[Paper]) -> list[Paper]:
         """Those of ``papers`` whose abstract has not been rendered yet."""
         return [p for p in papers if (p.abstract, p.slug) not in self._html]
-
-    def primed(self, papers: Sequence[Paper]) -> tuple[list[Markup], list[str]]:
-        """What :meth:`prime` computed for ``papers``, to hand to another renderer."""
-        return [self._html[(p.abstract, p.slug)] for p in papers], [self._text[p.abstract] for p in papers]
-
-    def adopt(self, papers: Sequence[Paper], html: Sequence[Markup], text: Sequence[str]) -> None:
-        self._html.update(((p.abstract, p.slug), h) for p, h in zip(papers, html, strict=True))
-        self._text.update((p.abstract, t) for p, t in zip(papers, text, strict=True))
 
     def scholarly_article(self, paper: Paper, url: str | None = None) -> dict[str, object]:
         return scholarly_article(paper, url, self.snippet(paper.abstract, limit=None))

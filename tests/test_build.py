@@ -412,8 +412,8 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
         _, (_, kept[name]) = pickle.loads((folder / ".digest-cache" / "fragments.pickle").read_bytes())
     assert sum(name.endswith(".html") for name in sites["workers"]) > pages
     if (os.cpu_count() or 1) > 1:
-        # abstracts, then the paper pages (the other pages are too few), really shared out
-        assert shares.count(min(os.cpu_count() or 1, 8)) >= 2
+        # the paper pages (the other pages are too few) really shared out
+        assert shares.count(min(os.cpu_count() or 1, 8)) >= 1
     assert sites["workers"] == sites["serial"]
     assert len(kept["workers"]) > pages and kept["workers"] == kept["serial"]  # workers hand back what they made
 
@@ -421,8 +421,8 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(
 def test_abstracts_rendered_for_pages_in_workers_reach_the_text_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fewer papers than it takes to prime in workers, but enough pages to render in them: the abstracts are
-    rendered once, here, and kept, not made again by each worker and lost."""
+    """Enough pages to render in workers: the abstracts are rendered once, here, and kept, not made again by each
+    worker and lost."""
     import pickle
 
     from bench.corpus import write_corpus

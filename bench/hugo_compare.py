@@ -4,7 +4,8 @@
 
 paper-digest builds the archive from raw digests; Hugo then builds the content/ paper-digest made (the same
 Markdown files and front matter) with minimal templates: a page per paper, a list per day of tags, taxonomy
-pages. Needs `hugo` on the PATH (Debian's package). Prints seconds and peak memory of each, and the ratio.
+pages. paper-digest then builds again from that content/ alone (site/ and caches deleted), as Hugo did. Needs
+`hugo` on the PATH (Debian's package). Prints seconds and peak memory of each, and the ratios.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ def main() -> None:
         print(f"paper-digest full build (search excluded): {ours:6.2f} s, peak {our_peak:4.0f} MB")
         print(f"hugo full build:                           {theirs:6.2f} s, peak {their_peak:4.0f} MB")
         print(f"ratio paper-digest / hugo: {ours / theirs:.2f}")
+        # Like for like: both from the same content/ (Hugo never reads the digests), neither with caches.
+        shutil.rmtree(folder / "site")
+        shutil.rmtree(folder / ".digest-cache")
+        from_content, _, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
+        print(f"paper-digest from content/, no caches:     {from_content:6.2f} s")
+        print(f"ratio paper-digest from content/ / hugo: {from_content / theirs:.2f}")
         next_day(folder, files)
         ours, _, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
         shutil.rmtree(hugo / "content")

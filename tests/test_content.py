@@ -129,3 +129,22 @@ def test_cache_rewrites_only_the_month_that_changed(tmp_path: Path) -> None:
     (tmp_path / "papers" / "b-title.md").unlink()
     assert set(load_content(tmp_path, ParseCache(cache)).papers) == {"a-title"}
     assert not (cache / "2025-06.pickle").exists() and may.stat().st_mtime_ns == 0
+
+
+def test_many_files_parsed_in_workers_read_as_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(40):
+        text = PAPER.replace("a-title", f"paper-{n}").replace('"A: Title"', f'"Paper {n}"')
+        write(tmp_path, f"papers/paper-{n}.md", text)
+    write(tmp_path, "digests/2025-05-29.md", "---\ndate: 2025-05-29\npapers: [paper-3, paper-1]\n---\n")
+    cache = tmp_path / "cache"
+    load_content(tmp_path, ParseCache(cache))  # cached, so that a mix of cached and parsed is read below
+    write(tmp_path, "papers/paper-7.md", PAPER.replace("a-title", "paper-7").replace('"A: Title"', '"Edited"'))
+    serial = load_content(tmp_path, ParseCache(None))
+    monkeypatch.setattr(content, "PARALLEL_FROM", 2)
+    assert load_content(tmp_path, ParseCache(None)) == serial
+    assert load_content(tmp_path, ParseCache(cache)) == serial
+    assert serial.papers["paper-7"].title == "Edited" and len(serial.papers) == 40
+    write(tmp_path, "papers/paper-20.md", PAPER.replace("a-title", "paper-20").replace("date: 2025-05-29", "date: x"))
+    with pytest.raises(InputError) as error:
+        load_content(tmp_path, ParseCache(None))
+    assert error.value.path.name == "paper-20.md" and error.value.line == 4

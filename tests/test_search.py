@@ -180,6 +180,32 @@ def test_results_equal_one_index_over_a_synthetic_archive(tmp_path: Path) -> Non
     _check_same_as_one_index(site, tmp_path, queries)
 
 
+def test_postings_are_lunrs_term_frequencies_and_field_lengths(sample: Path) -> None:
+    from lunr.builder import Builder
+
+    from generator.search_store import FIELDS, Day, analyse, field_texts
+
+    papers = ordered_papers(site_of(sample))
+    odd = dataclasses.replace(papers[0], title="Yay, YES: the Yield of İstanbul's ÆON; trying, tries, try", tags=())
+    day = Day(papers[0].date, 40, [odd, *papers, *synthetic_papers(30, seed=5)])
+    builder = Builder()
+    builder.ref("id")
+    for name, boost in FIELDS:
+        builder.field(name, boost)
+    for number, paper in enumerate(day.papers, start=day.first):
+        builder.add({"id": str(number), **{n: terms(t) for (n, _), t in zip(FIELDS, field_texts(paper), strict=True)}})
+    expected: dict[str, list[list[int]]] = {}
+    for number in range(day.first, day.first + len(day.papers)):
+        for position, (name, _) in enumerate(FIELDS):
+            length = builder.field_lengths[f"{name}/{number}"]
+            for term, tf in builder.field_term_frequencies[f"{name}/{number}"].items():
+                expected.setdefault(term, [[] for _ in FIELDS])[position] += (number, tf, length)
+    postings, lengths = analyse(day)
+    assert list(postings.items()) == list(expected.items())  # the same, in the same order
+    numbers = range(day.first, day.first + len(day.papers))
+    assert lengths == [sum(builder.field_lengths[f"{name}/{i}"] for i in numbers) for name, _ in FIELDS]
+
+
 def _digest(papers: list[Paper]) -> str:
     return "".join(f"{p.title}\n\n{p.abstract}\n\n" for p in papers)
 

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -84,10 +84,7 @@ def analyse(day: Day) -> tuple[Postings, list[int]]:
             field_terms = [term.lower() for term in terms(text)]  # lunr's tokenizer lowers what it is given
             length = len(field_terms)
             lengths[position] += length
-            counts: dict[str, int] = {}
-            for term in field_terms:
-                counts[term] = counts.get(term, 0) + 1
-            for term, tf in counts.items():
+            for term, tf in Counter(field_terms).items():  # by first occurrence, as the Builder's dict
                 lists = postings.get(term)
                 if lists is None:
                     lists = postings[term] = [[] for _ in FIELDS]

@@ -153,8 +153,12 @@ def main() -> None:
         print("with search:")
         report("  rebuild turning search on (every page)", args.papers)
         new_days()
+        papers = sum(1 for _ in (folder / "content" / "papers").glob("*.md"))
         shutil.rmtree(folder / ".digest-cache")
-        report("  render only, no cache (content -> site)", args.papers)
+        report("  render only, no cache (content -> site)", papers)
+        for made in ("content", "site", ".digest-cache"):
+            shutil.rmtree(folder / made)
+        report("  full build with search (digests -> site)", papers)
         print(f"  machine speed now: {machine_speed(Path(tmp) / 'disk')}")
 
 

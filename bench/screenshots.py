@@ -36,7 +36,7 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
                 page = context.new_page()
                 for path in args.paths:
-                    page.goto(f"{url}/{path}")
+                    page.goto(f"{url}/{path}", wait_until="networkidle")  # a search page fetches its results
                     for key in args.keys.split():
                         page.keyboard.press(key)
                     page.wait_for_timeout(400 if args.keys else 0)  # smooth scrolling settles

@@ -131,6 +131,9 @@ def main() -> None:
                 print("    " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
             return seconds
 
+        def papers() -> int:
+            return sum(1 for _ in (folder / "content" / "papers").glob("*.md"))
+
         def new_days() -> None:
             """One new day after another: on a shared machine one run says little, their median more."""
             seconds = []
@@ -151,14 +154,14 @@ def main() -> None:
         new_days()
         config.write_text(settings, encoding="utf-8")
         print("with search:")
-        report("  rebuild turning search on (every page)", args.papers)
+        report("  rebuild turning search on (every page)", papers())
         new_days()
-        papers = sum(1 for _ in (folder / "content" / "papers").glob("*.md"))
         shutil.rmtree(folder / ".digest-cache")
-        report("  render only, no cache (content -> site)", papers)
+        report("  render only, no cache (content -> site)", papers())
+        count = papers()
         for made in ("content", "site", ".digest-cache"):
             shutil.rmtree(folder / made)
-        report("  full build with search (digests -> site)", papers)
+        report("  full build with search (digests -> site)", count)
         print(f"  machine speed now: {machine_speed(Path(tmp) / 'disk')}")
 
 

@@ -76,8 +76,8 @@ def main() -> None:
         # Like for like: both from the same content/ (Hugo never reads the digests), neither with caches.
         shutil.rmtree(folder / "site")
         shutil.rmtree(folder / ".digest-cache")
-        from_content, _, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
-        print(f"paper-digest from content/, no caches:     {from_content:6.2f} s")
+        from_content, peak, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)
+        print(f"paper-digest from content/, no caches:     {from_content:6.2f} s, peak {peak:4.0f} MB")
         print(f"ratio paper-digest from content/ / hugo: {from_content / theirs:.2f}")
         next_day(folder, files)
         ours, _, _ = timed([sys.executable, "-m", "generator", "-v", "-C", str(folder), "build"], log)

@@ -278,13 +278,14 @@ def _render(
         search_args = (site, folder.cache / "search", texts, global_fingerprint, output, old_files)
         start_search = functools.partial(forked.in_child_asking, _search_index, *search_args)
         search = children.enter_context(start_search()) if config.search and len(unprimed) < FEW_TEXTS else None
+        renderer.prime(unprimed)  # see render_pages: here, not in workers
+        clock.lap("render abstracts")
+        if config.search and search is None:  # now that every abstract's text is known
+            search = children.enter_context(start_search())
         citations = bibtex.entries(site, caches.citations)
         planned = plan_site(site, config, global_fingerprint, citations)
-        renderer.prime(unprimed)  # see render_pages: here, not in workers
         clock.lap("plan pages")
         old = Previous(output, old_files, early.missing())
-        if config.search and search is None:
-            search = children.enter_context(start_search())
         if search:
             search.ask(old.missing)  # which of its files changed, it tells by the last build's
         out = Outputs(renderer, old, len(planned.pages) + len(site.papers), progress)

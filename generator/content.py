@@ -29,8 +29,8 @@ PAPERS = "papers"
 DIGESTS = "digests"
 PAPER_KEYS = ("title", "slug", "date", "authors", "arxiv", "links", "tags", "source")
 DIGEST_KEYS = ("date", "title", "papers")
-# Files to parse before they are shared out between processes: without a cache (a first build from content/),
-# 10,000 took 2 s to parse in one.
+# How many files there must be to parse to share the parsing between processes: without a cache (a first build
+# from content/), 10,000 took 2 s to parse in one.
 PARALLEL_FROM = 1000
 _CACHE_VERSION = "content 2"  # 2: Paper.path and Digest.path are strings
 
@@ -86,12 +86,12 @@ class ParseCache:
             return None
         return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
 
-    def same_bytes(self, path: str, data: bytes) -> Paper | Digest | None:
-        """The cached parse of ``path`` if it was made from ``data``: CI checks a repository out afresh every day,
-        which gives every file a new modification time, and parsing 10,000 files costs 2 s, reading and hashing them
-        0.3 s."""
+    def same_bytes(self, path: str) -> Paper | Digest | None:
+        """The cached parse of ``path`` if it was made from the file's bytes as they are (the file is read only if
+        there is one): CI checks a repository out afresh every day, which gives every file a new modification time,
+        and parsing 10,000 files costs 2 s in one process, reading and hashing them 0.3 s."""
         hit = self.entries.get(path)
-        return hit[2] if hit is not None and hit[2].fingerprint == fingerprint(data) else None
+        return hit[2] if hit is not None and hit[2].fingerprint == fingerprint(Path(path).read_bytes()) else None
 
     def put(self, item: Paper | Digest, stat: os.stat_result) -> None:
         """Keep ``item``, parsed from the file as ``stat`` (taken before it was read) found it."""
@@ -122,20 +122,14 @@ class ParseCache:
 
 
 def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
-    """Read every content file, reusing parses from ``cache`` for files that did not change."""
+    """Read every content file, reusing parses from ``cache`` for files that did not change; files to parse are
+    shared between worker processes when there are many."""
     cache = cache or ParseCache(None)
     papers: dict[str, Paper] = {}
     digests: dict[dt.date, Digest] = {}
     seen: set[str] = set()
     for kind, parse in ((PAPERS, parse_paper), (DIGESTS, parse_digest)):
-        files = _markdown_files(content_dir / kind)
-        items = [cache.get(path, stat) for path, stat in files]
-        unknown = [(path, stat) for (path, stat), item in zip(files, items, strict=True) if item is None]
-        parsed = iter(forked.mapped(partial(_parsed, cache, parse), unknown, PARALLEL_FROM))
-        for (path, stat), item in zip(files, items, strict=True):
-            if item is None:
-                item = next(parsed)
-                cache.put(item, stat)  # if the file changed since, the next build finds out
+        for path, item in _items(cache, _markdown_files(content_dir / kind), parse):
             seen.add(path)
             if isinstance(item, Paper):  # unique: each is named by its file (see _named_by)
                 papers[item.slug] = item
@@ -146,15 +140,29 @@ def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:
     return Content(dict(sorted(papers.items())), dict(sorted(digests.items())))
 
 
-def _parsed(
-    cache: ParseCache, parse: Callable[[Path, bytes], Paper | Digest], files: Sequence[tuple[str, os.stat_result]]
-) -> list[Paper | Digest]:
-    """``files`` parsed, or found in ``cache`` by their bytes."""
+Parse = Callable[[Path, bytes], Paper | Digest]
+File = tuple[str, os.stat_result]  # a content file's path and stat
+
+
+def _items(cache: ParseCache, files: Sequence[File], parse: Parse) -> list[tuple[str, Paper | Digest]]:
+    """Each file's path and parse: cached; or cached and found by its bytes (a fresh checkout's new file times),
+    here, as sending cached parses back from workers would cost more than reading the files; or parsed."""
+    hits = [cache.get(path, stat) for path, stat in files]
+    found = [hit if hit is not None else cache.same_bytes(path) for (path, _), hit in zip(files, hits, strict=True)]
+    unparsed = [file for file, item in zip(files, found, strict=True) if item is None]
+    parsed = iter(forked.mapped(partial(_parsed, parse), unparsed, PARALLEL_FROM))
     items = []
-    for path, _ in files:
-        data = Path(path).read_bytes()
-        items.append(cache.same_bytes(path, data) or parse(Path(path), data))
+    for (path, stat), hit, item in zip(files, hits, found, strict=True):
+        if item is None:
+            item = next(parsed)
+        if hit is None:
+            cache.put(item, stat)  # if the file changed since, the next build finds out
+        items.append((path, item))
     return items
+
+
+def _parsed(parse: Parse, files: Sequence[File]) -> list[Paper | Digest]:
+    return [parse(Path(path), Path(path).read_bytes()) for path, _ in files]
 
 
 def _check_references(papers: dict[str, Paper], digests: dict[dt.date, Digest]) -> None:

@@ -47,10 +47,11 @@ def chunks(total: int, parts: int) -> list[tuple[int, int]]:
 
 
 def weighted_chunks(weights: Sequence[int], parts: int) -> list[tuple[int, int]]:
-    """``parts`` (or a few more) contiguous (start, stop) ranges covering ``range(len(weights))``, of about equal
-    weight each: a part of equal length could hold all the heavy items, and keep one worker busy after the others
-    are done. An item heavier than a part is a part of its own."""
-    share = max(1, -(-sum(weights) // parts))
+    """Contiguous (start, stop) ranges covering ``range(len(weights))``, of about ``1 / parts`` of the weight each
+    (``parts`` to twice as many ranges): a part of equal length could hold all the heavy items, and keep one worker
+    busy after the others are done. An item heavier than a part is a part of its own; one weighing 0 counts as 1."""
+    weights = [max(weight, 1) for weight in weights]
+    share = -(-sum(weights) // parts)
     ranges, start, held = [], 0, 0
     for index, weight in enumerate(weights):
         if held and held + weight > share:

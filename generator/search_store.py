@@ -81,7 +81,7 @@ def analyse(day: Day) -> tuple[Postings, list[int]]:
     lengths = [0] * len(FIELDS)
     for number, paper in enumerate(day.papers, start=day.first):
         for position, text in enumerate(field_texts(paper)):
-            field_terms = [term.lower() for term in terms(text)]  # lunr's tokenizer lowers what it is given
+            field_terms = terms(text)  # lower case already, as lunr's tokenizer would make them
             length = len(field_terms)
             lengths[position] += length
             for term, tf in Counter(field_terms).items():  # by first occurrence, as the Builder's dict

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import content
+from generator import content, forked
 from generator.content import ParseCache, load_content, parse_paper
 from generator.errors import InputError
 
@@ -131,20 +131,29 @@ def test_cache_rewrites_only_the_month_that_changed(tmp_path: Path) -> None:
     assert not (cache / "2025-06.pickle").exists() and may.stat().st_mtime_ns == 0
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one processor: nothing is shared out")
 def test_many_files_parsed_in_workers_read_as_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def paper(n: int, title: str) -> str:
+        return PAPER.replace("a-title", f"paper-{n}").replace('"A: Title"', f'"{title}"')
+
     for n in range(40):
-        text = PAPER.replace("a-title", f"paper-{n}").replace('"A: Title"', f'"Paper {n}"')
-        write(tmp_path, f"papers/paper-{n}.md", text)
+        write(tmp_path, f"papers/paper-{n}.md", paper(n, f"Paper {n}"))
     write(tmp_path, "digests/2025-05-29.md", "---\ndate: 2025-05-29\npapers: [paper-3, paper-1]\n---\n")
     cache = tmp_path / "cache"
     load_content(tmp_path, ParseCache(cache))  # cached, so that a mix of cached and parsed is read below
-    write(tmp_path, "papers/paper-7.md", PAPER.replace("a-title", "paper-7").replace('"A: Title"', '"Edited"'))
+    for n in (7, 30, 35):
+        write(tmp_path, f"papers/paper-{n}.md", paper(n, f"Edited {n}"))
     serial = load_content(tmp_path, ParseCache(None))
     monkeypatch.setattr(content, "PARALLEL_FROM", 2)
+    shared: list[int] = []
+    parts_in_workers = forked.parts_in_workers
+    monkeypatch.setattr(forked, "parts_in_workers", lambda *a: shared.append(len(a[1])) or parts_in_workers(*a))
     assert load_content(tmp_path, ParseCache(None)) == serial
     assert load_content(tmp_path, ParseCache(cache)) == serial
-    assert serial.papers["paper-7"].title == "Edited" and len(serial.papers) == 40
-    write(tmp_path, "papers/paper-20.md", PAPER.replace("a-title", "paper-20").replace("date: 2025-05-29", "date: x"))
+    assert shared == [40, 3]  # every paper file, then the three edited: really parsed by workers
+    assert [serial.papers[f"paper-{n}"].title for n in (6, 7)] == ["Paper 6", "Edited 7"]
+    for n in (9, 20):  # in different parts; paper-20.md sorts first
+        write(tmp_path, f"papers/paper-{n}.md", paper(n, "Bad").replace("date: 2025-05-29", "date: x"))
     with pytest.raises(InputError) as error:
         load_content(tmp_path, ParseCache(None))
     assert error.value.path.name == "paper-20.md" and error.value.line == 4

@@ -187,3 +187,4 @@ def test_weighted_parts_cover_every_item_in_order_and_share_the_weight() -> None
     assert (len(weights) - 1, len(weights)) in parts  # the heaviest item is a part of its own
     assert forked.weighted_chunks([], 4) == []
     assert forked.weighted_chunks([5], 4) == [(0, 1)]
+    assert forked.weighted_chunks([0] * 12, 4) == [(0, 3), (3, 6), (6, 9), (9, 12)]

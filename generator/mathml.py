@@ -118,6 +118,8 @@ def inline_math(text: str) -> Markup:
         out.append(str(escape(text[last : match.start()])))
         out.append(math_html(match.group(1) or match.group(2), display=False))  # a title has no room for display math
         last = match.end()
+    if not out:  # no math, as in most titles: the escaped text is the whole answer
+        return escape(text)
     out.append(str(escape(text[last:])))
     return Markup("".join(out))
 

@@ -8,11 +8,11 @@ begins with an :class:`Index` of the identities its rows were made from, which :
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.content import fingerprint
 from generator.model import Paper
 from generator.output import load_cache
 
@@ -53,7 +53,7 @@ def paper_text(paper: Paper) -> str:
 
 def identity(paper: Paper) -> str:
     """What a paper's row is made from: its content file, by hash (its text's, for a paper not read from one)."""
-    return paper.fingerprint or hashlib.sha1(paper_text(paper).encode("utf-8")).hexdigest()
+    return paper.fingerprint or fingerprint(paper_text(paper).encode("utf-8"))
 
 
 def needs_fit(index: Index, count: int) -> bool:

@@ -159,14 +159,15 @@ def _run(
     report = BuildReport()
     clock = _Clock(report)
     theme = find_theme(folder.root, config.theme)
-    digests = [read_digest(path, today_in(config), date, fmt) for path, date in dates.items()]
-    report.digests_read = len(digests)
-    clock.lap("read digests")
     cache = ParseCache(folder.cache / "content")
     previous = _previous_build(folder) if render else {}
     # Caches are written by child processes while this one writes content/ and site/ (see forked.in_child).
     with contextlib.ExitStack() as background:
+        # Before the digests are read: the related papers' child imports numpy and scipy meanwhile.
         early = _fork_early(folder, previous, background) if render else None
+        digests = [read_digest(path, today_in(config), date, fmt) for path, date in dates.items()]
+        report.digests_read = len(digests)
+        clock.lap("read digests")
         content = load_content(folder.content, cache)
         clock.lap("load content")
         synced = sync(folder.content, content, digests, config.tag_rules, config.source_tags)

@@ -49,6 +49,9 @@ class Page:
     template: str
     context: Mapping[str, Any]
     fingerprint: str = ""
+    # A page that new papers change (the newest week and month, each tag's front page): the next build renders it
+    # again, so the items its {% cache %} blocks render are worth keeping (see generator.fragments).
+    growing: bool = False
 
     @property
     def file(self) -> str:
@@ -143,7 +146,9 @@ def plan_site(site: Site, config: SiteConfig, global_fingerprint: str, bibtex: M
     """Every page of the site in a fixed order, fingerprinted; ``bibtex`` is by paper slug."""
     tags = collect_tags(site)
     digest_days = _fingerprinted(global_fingerprint, _digest_pages(site, config))
-    listings = [*_tag_pages(site, config, tags), *(Page(*spec) for spec in (*period_pages(site), *author_pages(site)))]
+    listings = [*_tag_pages(site, config, tags)]
+    listings += (Page(*spec, growing=spec[2]["newer"] is None) for spec in period_pages(site))
+    listings += (Page(*spec) for spec in author_pages(site))
     listings.append(Page("archive/", "archive.html", {"months": periods(site, "month")}))
     listings.append(Page("404.html", "404.html", {}))
     if config.search:
@@ -242,6 +247,7 @@ def _tag_listing(tag: Tag, papers: list[Paper], size: int) -> Iterator[Page]:
         tag_path(tag.slug),
         "tag.html",
         {"tag": tag, "count": len(papers), "papers": tuple(front[::-1]), "pager": Pager(0, None, older)},
+        growing=True,
     )
     for number, chunk in enumerate(chunks, start=1):
         newer = tag_path(tag.slug, number + 1) if number < len(chunks) else tag_path(tag.slug)

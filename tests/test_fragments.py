@@ -46,6 +46,19 @@ def test_a_paper_is_known_by_its_slug_and_file_hash() -> None:
     assert len(calls) == 3
 
 
+def test_blocks_rendered_while_not_recording_are_not_kept() -> None:
+    """A page no new day changes renders its blocks without keeping them (see Page.growing)."""
+    fragments = Fragments()
+    template, calls = environment(fragments)
+    fragments.recording = False
+    template.render(papers=[paper("a", "A", "fa")], rank=1)
+    assert fragments.take() == ({}, []) and not fragments.kept
+    fragments.recording = True
+    template.render(papers=[paper("a", "A", "fa")], rank=1)
+    template.render(papers=[paper("a", "A", "fa")], rank=1)
+    assert len(fragments.take()[0]) == 1 and len(calls) == 2
+
+
 def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: Path) -> None:
     memo_file = tmp_path / "fragments.pickle"
     worker = Fragments(memo_file, "v1")

@@ -120,3 +120,15 @@ def test_a_new_day_changes_its_own_week_and_month_pages_not_their_neighbours() -
         "week/2025-W05/",
         "month/2025-01/",
     }
+
+
+def test_growing_pages_are_the_listings_new_papers_change() -> None:
+    """The pages whose ``{% cache %}`` items a build keeps: each tag's front page and the newest week and month,
+    which the next day renders again; not the numbered tag pages or older periods, which it leaves alone."""
+    config = SiteConfig(papers_per_page=3)
+    pages = plan(site_of(21), config, "g")  # 2025-01-21 and 22 are in week 4; the next paper fills no tag page
+    growing = {page.path for page in pages if page.growing}
+    assert growing == {"tags/llm/", "week/2025-W04/", "month/2025-01/"}
+    after = {page.path: page.fingerprint for page in plan(site_of(22), config, "g")}
+    listings = [page for page in pages if page.template in ("tag.html", "period.html")]
+    assert {page.path for page in listings if after[page.path] != page.fingerprint} == growing

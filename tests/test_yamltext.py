@@ -9,7 +9,16 @@ from typing import Any
 
 import yaml
 
-from generator.yamltext import _Dumper, _plain, dump_pair, parse_document, patch_document
+from generator.errors import InputError
+from generator.yamltext import (
+    _direct_mapping,
+    _Dumper,
+    _plain,
+    _pyyaml_mapping,
+    dump_pair,
+    parse_document,
+    patch_document,
+)
 
 PATH = Path("p.md")
 
@@ -61,3 +70,47 @@ def test_dump_pair_writes_exactly_what_pyyaml_writes() -> None:
     for value in (*others, "Attention: All You Need", ["A. Author", "B. Author"], {"code": "x"}):
         assert dump_pair("key", value) == yaml.dump({"key": value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
     assert direct > 2_000  # the direct path is really taken
+
+
+def test_the_direct_reader_reads_what_pyyaml_reads_or_leaves_it_to_pyyaml() -> None:
+    """Front matter the writer made, and anything else: the direct reader gives PyYAML's values (types too) and
+    lines, or None, never something else; and it really reads what the writer writes."""
+    rng = random.Random(2)
+    pieces = [*"abcXYZ019 :#-'\",.?!&*[]{}|>%@`~\\/()\t\u00e9\u00a0\u2028\ufeff\x85=<+_;\r"]
+    pieces += ["yes", "No", "null", "true", "~", "0x1F", "1e3", "2024-01-01", "2024-02-30", "-0", "+5", "''", "- "]
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+
+    def scalar() -> Any:
+        return rng.choice([None, True, False, 7, -1, dt.date(2024, 2, 29), text(), text(), text()])
+
+    def written() -> str:  # what dump_pair writes
+        keys = rng.sample(["title", "slug", "date", "tags", "links", "on", "extra_1"], rng.randint(1, 4))
+        shapes = [scalar, lambda: [scalar() for _ in range(rng.randint(0, 3))], lambda: {"code": scalar()}]
+        return "".join(dump_pair(key, rng.choice(shapes)()) for key in keys)
+
+    def hand_written() -> str:  # lines as a person might type them, well formed or not
+        lines = [rng.choice(["key: ", "key:", "k2: ", "- ", "  name: ", "  ", "# ", "", "key:  "]) + text()]
+        lines += [rng.choice(["- ", "  a: ", "k3: ", "  - "]) + text() for _ in range(rng.randint(0, 3))]
+        return "\n".join(lines) + rng.choice(["\n", "", "\n\n"])
+
+    taken = 0
+    for case in range(20_000):
+        document = written() if case % 2 else hand_written()
+        try:
+            expected: Any = _pyyaml_mapping(Path("f.md"), document, 2)
+        except (InputError, ValueError):
+            expected = None
+        got = _direct_mapping(document, 2)
+        if got is not None:
+            assert expected is not None and repr(got) == repr(expected), document
+            taken += case % 2
+    assert taken > 3_000
+
+
+def test_the_direct_reader_reads_every_sample_content_file() -> None:
+    for path in sorted(Path(__file__).parent.parent.glob("content/*/*.md")):
+        front = path.read_text(encoding="utf-8").split("---\n")[1]
+        direct = _direct_mapping(front, 2)
+        assert direct is not None and repr(direct) == repr(_pyyaml_mapping(path, front, 2)), path

@@ -9,8 +9,9 @@ Markdown files and front matter) twice over:
 - with **the same pages** (`bench/hugo_site/`): every paper page with the default theme's markup (meta and Open
   Graph tags, JSON-LD, tags, abstract, BibTeX block, the day it appeared), a .bib file per paper and per day, a
   page per digest day listing its papers with their abstracts in digest order, next/previous day, tag pages of 50,
-  the tag index, an archive and the home page. It still does less than paper-digest: no week or month pages, no
-  related papers, and a paper's days are its first day only.
+  week and month pages listing their days and papers (from a content file made for each), the tag index, an
+  archive and the home page. It still does less than paper-digest: no related papers, and a paper's days are its
+  first day only.
 
 paper-digest then builds again from that content/ alone (site/ and caches deleted), as Hugo does. Each run builds
 all four in turns, so that their ratios share the machine's moment; a last run adds one new day to both. Needs
@@ -70,6 +71,25 @@ def same_pages_site(source: Path, target: Path) -> None:
     for part in ("papers", "digests"):
         shutil.copytree(source / "content" / part, target / "content" / part)
     shutil.copytree(THEME_STATIC, target / "static" / "static")
+    days = sorted(dt.date.fromisoformat(path.stem) for path in (source / "content" / "digests").glob("*.md"))
+    write_periods(target / "content", days)
+
+
+def write_periods(content: Path, days: list[dt.date]) -> None:
+    """A page for each ISO week and each month with a digest day (Hugo makes pages from content files only)."""
+    weeks = {day - dt.timedelta(days=day.weekday()) for day in days}
+    months = {day.replace(day=1) for day in days}
+    periods = [("weeks", f"{s:%G-W%V}", f"Week {s:%V}, {s:%G}", s, s + dt.timedelta(days=6)) for s in weeks]
+    for start in months:
+        end = (start + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        periods.append(("months", f"{start:%Y-%m}", f"{start:%B %Y}", start, end))
+    for section, name, title, start, end in periods:
+        path = content / section / f"{name}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"---\ntitle: {title}\ndate: {start}\nstart: {start}\nend: {end}\nlayout: period\noutputs: [html]\n---\n",
+            encoding="utf-8",
+        )
 
 
 def hugo(site: Path, log: Path) -> tuple[float, float]:

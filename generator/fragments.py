@@ -10,10 +10,11 @@ file's hash, see :func:`generator.pages.describe`); the template and the place o
 The whole cache is dropped when the theme, the config or the generator changes, so only what varies from one
 block to the next need be named.
 
-Only the blocks of pages new papers change are kept (``Page.growing``: the newest week and month, each tag's
-front page). Other pages are rendered again only when one of their papers is edited: a first build would
-otherwise hand back and save the items of every old week, month and tag page (23 MB for 10,000 papers, against
-2.5 MB).
+A build that starts with none kept (a first build, or one after the theme, the config or the generator changed)
+renders every page, and keeps only the blocks of pages new papers change (``Page.growing``: the newest week and
+month, each tag's front page), which the next build renders again. The items of every old week, month and tag
+page would be handed back by workers and saved (23 MB for 10,000 papers, against 2.5 MB), and most would never
+be used again. Other builds keep every block they render.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from generator.pages import describe
 
 # Builds a fragment no page used is kept for, once a build after the one that made it used it again: a build
 # that renders other pages (an edit of an old day's) in between does not lose the items a new day uses every day.
-# One not used again by the very next build is dropped (a tag's front page whose papers moved to a numbered page).
+# One not used again by the very next build is dropped: the page that made it is not one new days change.
 KEEP_BUILDS = 3
 
 
@@ -50,7 +51,8 @@ class Fragments:
         self.kept: dict[str, tuple[str, int, int]] = kept  # key -> (html, build that made it, last build using it)
         self.made: dict[str, str] = {}
         self.reused: list[str] = []
-        self.recording = True  # whether blocks rendered now are kept (see Page.growing)
+        self.fresh = not kept  # so this build renders every page (see above)
+        self.recording = True  # whether blocks rendered now are kept
 
     def get(self, key: str) -> str | None:
         found = self.kept.get(key)
@@ -60,6 +62,10 @@ class Fragments:
             self.kept[key] = (found[0], found[1], self.build)
             self.reused.append(key)
         return found[0]
+
+    def begin_page(self, growing: bool) -> None:
+        """Before a page is rendered: ``growing`` says whether new papers change it (see ``Page.growing``)."""
+        self.recording = growing or not self.fresh
 
     def put(self, key: str, html: str) -> None:
         self.kept[key] = (html, self.build, self.build)

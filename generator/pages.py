@@ -50,7 +50,7 @@ class Page:
     context: Mapping[str, Any]
     fingerprint: str = ""
     # A page that new papers change (the newest week and month, each tag's front page): the next build renders it
-    # again, so the items its {% cache %} blocks render are worth keeping (see generator.fragments).
+    # again, so a first build keeps the items its {% cache %} blocks render (see generator.fragments).
     growing: bool = False
 
     @property

@@ -171,7 +171,7 @@ class Renderer:
         return text if limit is None else shorten(text, limit)
 
     def render(self, page: Page) -> bytes:
-        self.fragments.recording = page.growing
+        self.fragments.begin_page(page.growing)
         try:
             template = self.env.get_template(page.template)
             return template.render(page=page, **page.context).encode("utf-8")

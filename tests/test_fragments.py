@@ -46,17 +46,26 @@ def test_a_paper_is_known_by_its_slug_and_file_hash() -> None:
     assert len(calls) == 3
 
 
-def test_blocks_rendered_while_not_recording_are_not_kept() -> None:
-    """A page no new day changes renders its blocks without keeping them (see Page.growing)."""
-    fragments = Fragments()
-    template, calls = environment(fragments)
-    fragments.recording = False
+def test_a_build_that_starts_with_none_kept_keeps_only_the_blocks_of_growing_pages(tmp_path: Path) -> None:
+    """A first build renders every page: it keeps the blocks of the pages new days change (see Page.growing);
+    a build with blocks kept from before keeps every block it renders."""
+    first = Fragments(tmp_path / "fragments.pickle", "v1")
+    template, calls = environment(first)
+    first.begin_page(growing=False)
     template.render(papers=[paper("a", "A", "fa")], rank=1)
-    assert fragments.take() == ({}, []) and not fragments.kept
-    fragments.recording = True
+    assert first.take() == ({}, []) and not first.kept
+    first.begin_page(growing=True)
     template.render(papers=[paper("a", "A", "fa")], rank=1)
     template.render(papers=[paper("a", "A", "fa")], rank=1)
-    assert len(fragments.take()[0]) == 1 and len(calls) == 2
+    assert len(first.take()[0]) == 1 and len(calls) == 2
+    first.save()
+
+    later = Fragments(tmp_path / "fragments.pickle", "v1")
+    template, calls = environment(later)
+    later.begin_page(growing=False)
+    template.render(papers=[paper("a", "A", "fa"), paper("b", "B", "fb")], rank=1)
+    made, reused = later.take()
+    assert len(calls) == 1 and len(made) == 1 and "fb" in next(iter(made)) and len(reused) == 1
 
 
 def test_fragments_are_kept_between_builds_and_handed_back_by_workers(tmp_path: Path) -> None:

@@ -36,10 +36,14 @@ def load_mapping(path: Path, text: str, first_line: int = 1) -> YamlMapping:
 
 
 def _pyyaml_mapping(path: Path, text: str, first_line: int) -> YamlMapping:
+    """:func:`load_mapping` by PyYAML, for any YAML."""
     loader = _Loader(text)
+    node = None
     try:  # one parse gives both the nodes (for line numbers) and the values
         node = loader.get_single_node()
         values = loader.construct_document(node) if node is not None else {}
+    except ValueError as error:  # a value of a known form that Python cannot make: the date 2024-02-30
+        raise InputError(path, f"invalid value: {error}", first_line + _unmade_value_line(node)) from None
     except yaml.MarkedYAMLError as error:
         # The context ("while scanning a quoted scalar") points at where the trouble began, which is the line
         # to show; the problem mark is often the end of the file.
@@ -66,8 +70,23 @@ def _pyyaml_mapping(path: Path, text: str, first_line: int) -> YamlMapping:
     return YamlMapping({str(k): v for k, v in values.items()}, lines)
 
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
-_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+def _unmade_value_line(node: yaml.Node | None) -> int:
+    """The line (in the text) of the first top-level value PyYAML could not make."""
+    loader = _Loader("")
+    try:
+        for _, value in node.value if isinstance(node, yaml.MappingNode) else ():
+            try:
+                loader.construct_object(value, deep=True)
+            except ValueError:
+                return int(value.start_mark.line)
+    finally:
+        loader.dispose()
+    return node.start_mark.line if node else 0
+
+
+# A plain key of more than 1,024 characters is an error to PyYAML; an integer of more than 4,300 digits to Python.
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,999}):(?: (.*))?")
+_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,999})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONSTANTS = {"null": None, "~": None, "true": True, "false": False}
 _UNSURE: Any = object()
@@ -85,10 +104,10 @@ def _direct_mapping(text: str, first_line: int) -> YamlMapping | None:
     where: dict[str, int] = {}
     index = 0
     while index < len(lines):
-        key, rest = _key_line(lines[index], values)
-        start, index = index, index + 1
-        if key is _UNSURE:
+        pair = _key_line(lines[index], values)
+        if pair is None:
             return None
+        (key, rest), start, index = pair, index, index + 1
         if rest:
             value = _read_scalar(rest)
         else:  # a list or mapping on the lines below, or null
@@ -102,25 +121,26 @@ def _direct_mapping(text: str, first_line: int) -> YamlMapping | None:
     return YamlMapping(values, where) if values else None
 
 
-def _key_line(line: str, seen: Mapping[str, object]) -> tuple[Any, str | None]:
-    """The text key of a ``key: ...`` line and the rest (``_UNSURE`` for anything else, or a key seen before)."""
+def _key_line(line: str, seen: Mapping[str, object]) -> tuple[str, str | None] | None:
+    """The text key of a ``key: ...`` line and the rest; None for anything else, or a key seen before."""
     match = _KEY_LINE.fullmatch(line)
     if match is None or match.group(1) in seen or _implicit_tag(match.group(1)) != _STR_TAG:
-        return _UNSURE, None
+        return None
     return match.group(1), match.group(2)
 
 
 def _read_block(block: list[str]) -> Any:
-    """A list of scalars (``- item`` lines) or scalars by name (``  name: item`` lines)."""
+    """A list of scalars (``- item`` lines) or scalars by name (``  name: item`` lines), or ``_UNSURE``."""
     if all(line.startswith("- ") for line in block):
         items = [_read_scalar(line[2:]) for line in block]
         return _UNSURE if _UNSURE in items else items
     named: dict[str, Any] = {}
     for line in block:
-        name, rest = _key_line(line[2:], named) if line.startswith("  ") else (_UNSURE, None)
-        named[name] = _read_scalar(rest) if rest else _UNSURE
-        if name is _UNSURE or named[name] is _UNSURE:
+        pair = _key_line(line[2:], named) if line.startswith("  ") else None
+        value = _read_scalar(pair[1]) if pair and pair[1] else _UNSURE
+        if pair is None or value is _UNSURE:
             return _UNSURE
+        named[pair[0]] = value
     return named
 
 

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from generator.errors import InputError
@@ -16,6 +17,7 @@ from generator.yamltext import (
     _plain,
     _pyyaml_mapping,
     dump_pair,
+    load_mapping,
     parse_document,
     patch_document,
 )
@@ -114,3 +116,17 @@ def test_the_direct_reader_reads_every_sample_content_file() -> None:
         front = path.read_text(encoding="utf-8").split("---\n")[1]
         direct = _direct_mapping(front, 2)
         assert direct is not None and repr(direct) == repr(_pyyaml_mapping(path, front, 2)), path
+
+
+def test_keys_and_numbers_too_long_for_pyyaml_or_python_are_left_to_pyyaml() -> None:
+    for text in ("b" * 1100 + ": 1\n", "a: 1\n" + "b" * 1100 + ": 1\n", "a:\n  " + "b" * 1100 + ": 1\n"):
+        assert _direct_mapping(text, 2) is None
+        with pytest.raises(InputError):
+            _pyyaml_mapping(Path("f.md"), text, 2)
+    assert _direct_mapping("n: " + "9" * 5000 + "\n", 2) is None
+
+
+def test_a_value_pyyaml_cannot_make_is_an_error_naming_its_line() -> None:
+    with pytest.raises(InputError) as caught:
+        load_mapping(Path("p.md"), "title: T\ndate: 2024-02-30\n", first_line=2)
+    assert (str(caught.value.path), caught.value.line) == ("p.md", 3) and "day is out of range" in str(caught.value)

@@ -195,20 +195,27 @@ def _paper_pages(
 ) -> Iterator[Page]:
     """Paper pages, fingerprinted as :func:`_fingerprint` would (a test holds them to it), without its walk
     through each context: there are as many of these pages as papers, and all are planned on every build."""
-    for paper in site.papers.values():
-        days = site.days_of.get(paper.slug, ())
+    papers, days_of = site.papers, site.days_of
+    # Each tag list's part of the description, once per distinct list: most papers share one of a few.
+    described: dict[tuple[Tag, ...], str] = {}
+    for paper in papers.values():
+        slug = paper.slug
+        days = days_of.get(slug, ())
         paper_tags = tags.of(paper)
-        similar = tuple(site.papers[s] for s in related.get(paper.slug, ()) if s in site.papers)
-        bib = bibtex.get(paper.slug, "")
-        path = paper_path(paper.slug)
+        similar = tuple(papers[s] for s in related.get(slug, ()) if s in papers)
+        bib = bibtex.get(slug, "")
+        path = paper_path(slug)
+        tag_part = described.get(paper_tags)
+        if tag_part is None:
+            tag_part = described[paper_tags] = "\x1f".join(
+                ["tags", f"[{len(paper_tags)}", *(f"Tag\x1f{tag.slug}\x1f{tag.name}" for tag in paper_tags)]
+            )
         parts = [global_fingerprint, path, "paper.html", "bibtex", bib, "days", f"[{len(days)}"]
-        parts.extend(day.isoformat() for day in days)
-        parts += ("paper", paper.slug, paper.fingerprint, "related", f"[{len(similar)}")
+        parts += [day.isoformat() for day in days]
+        parts += ("paper", slug, paper.fingerprint, "related", f"[{len(similar)}")
         for other in similar:
             parts += (other.slug, other.fingerprint)
-        parts += ("tags", f"[{len(paper_tags)}")
-        for tag in paper_tags:
-            parts += ("Tag", tag.slug, tag.name)
+        parts.append(tag_part)
         context = {"paper": paper, "days": days, "tags": paper_tags, "related": similar, "bibtex": bib}
         yield Page(path, "paper.html", context, hashlib.sha1("\x1f".join(parts).encode()).hexdigest())
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from generator import bibtex, forked, related_request
 from generator.config import SiteConfig
-from generator.content import Content, ParseCache, fingerprint, load_content, with_writes
+from generator.content import Content, ParseCache, content_name, fingerprint, load_content, with_writes
 from generator.digests import read_digest
 from generator.gcpause import gc_paused
 from generator.imports import RECORD_NAME, Imported, digest_files, file_hash, read_record, record_text
@@ -240,7 +240,7 @@ def _inputs_fingerprint(content: Content, global_fingerprint: str, static: Mappi
     digest = hashlib.sha1(global_fingerprint.encode())
     items: list[Paper | Digest] = [*content.papers.values(), *content.digests.values()]
     for item in items:
-        digest.update(f"{item.path}\x1f{item.fingerprint}\x1e".encode())  # a renamed file changes the site too
+        digest.update(f"{content_name(item.path)}\x1f{item.fingerprint}\x1e".encode())  # a renamed file too
     for name, data in static.items():  # by their bytes, not their times, which a fresh checkout changes
         digest.update(f"{name}:{fingerprint(data)}".encode())
     return digest.hexdigest()

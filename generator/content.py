@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ DIGEST_KEYS = ("date", "title", "papers")
 # How many files there must be to parse to share the parsing between processes: without a cache (a first build
 # from content/), 10,000 took 2 s to parse in one.
 PARALLEL_FROM = 1000
-_CACHE_VERSION = "content 2"  # 2: Paper.path and Digest.path are strings
+_CACHE_VERSION = "content 3"  # 2: Paper.path and Digest.path are strings; 3: keyed by content_name
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def fingerprint(data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed content files keyed by path, valid while the file's bytes are unchanged (its size and modification
-    time say so without reading it, its hash when they do not).
+    """Parsed content files keyed by their name under content/ (see :func:`content_name`), valid while the file's
+    bytes are unchanged (its size and modification time say so without reading it, its hash when they do not).
 
     Kept in ``folder`` as one pickle per month (of each paper's or day's date), so that a new day rewrites the
     current month's part, not a cache of the whole archive.
@@ -81,27 +81,37 @@ class ParseCache:
                 self._changed.add(part.stem)  # unreadable or out of date: written again, or removed, on save
 
     def get(self, path: str, stat: os.stat_result) -> Paper | Digest | None:
-        hit = self.entries.get(path)
-        if hit is None:
+        hit = self.entries.get(content_name(path))
+        if hit is None or hit[:2] != (stat.st_mtime_ns, stat.st_size):
             return None
-        return hit[2] if hit[:2] == (stat.st_mtime_ns, stat.st_size) else None
+        return hit[2] if hit[2].path == path else self._as_found_at(path, hit)
 
     def same_bytes(self, path: str) -> Paper | Digest | None:
         """The cached parse of ``path`` if it was made from the file's bytes as they are (the file is read only if
         there is one): CI checks a repository out afresh every day, which gives every file a new modification time,
         and parsing 10,000 files costs 2 s in one process, reading and hashing them 0.3 s."""
-        hit = self.entries.get(path)
-        return hit[2] if hit is not None and hit[2].fingerprint == fingerprint(Path(path).read_bytes()) else None
+        hit = self.entries.get(content_name(path))
+        if hit is None or hit[2].fingerprint != fingerprint(Path(path).read_bytes()):
+            return None
+        return hit[2] if hit[2].path == path else self._as_found_at(path, hit)
+
+    def _as_found_at(self, path: str, hit: tuple[int, int, Paper | Digest]) -> Paper | Digest:
+        """The parse, with the path the file was found at now: a build run inside the site folder and one given
+        ``-C`` name the same files differently."""
+        item = replace(hit[2], path=path)
+        self.entries[content_name(path)] = (hit[0], hit[1], item)
+        return item
 
     def put(self, item: Paper | Digest, stat: os.stat_result) -> None:
         """Keep ``item``, parsed from the file as ``stat`` (taken before it was read) found it."""
-        key, part = item.path, f"{item.date:%Y-%m}"
+        key, part = content_name(item.path), f"{item.date:%Y-%m}"
         self.entries[key] = (stat.st_mtime_ns, stat.st_size, item)
         self._changed.update((part, self._part_of.get(key, part)))
         self._part_of[key] = part
 
     def save(self, keep: set[str]) -> None:
         """Write the parts that changed, forgetting files not in ``keep`` (deleted ones)."""
+        keep = {content_name(path) for path in keep}
         for key in [k for k in self.entries if k not in keep]:
             del self.entries[key]
             self._changed.add(self._part_of.pop(key))
@@ -119,6 +129,12 @@ class ParseCache:
             else:
                 path.unlink(missing_ok=True)
         self._changed.clear()
+
+
+def content_name(path: str) -> str:
+    """A content file's name under content/ (``papers/<slug>.md``, ``digests/<date>.md``), whichever folder the
+    build runs in."""
+    return "/".join(path.rsplit("/", 2)[-2:])
 
 
 def load_content(content_dir: Path, cache: ParseCache | None = None) -> Content:

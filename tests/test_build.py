@@ -339,12 +339,36 @@ def test_a_fresh_checkout_with_the_last_runs_caches_builds_a_new_day_as_a_local_
         rendered[folder] = re.search(r"(\d+) pages, (\d+) rendered", capsys.readouterr().err)
     assert rendered[twin] and rendered[seed_site] and rendered[seed_site][0] == rendered[twin][0]
     assert int(rendered[twin][2]) < int(rendered[twin][1]) / 4  # a new day renders few of the pages
-    # The twin, in another folder, parsed every file again (the cache knows files by path); the checkout only the
-    # day file the new day wrote.
+    # The checkout parsed only the day file the new day wrote; so did the twin, a copy in another folder (the cache
+    # knows files by their name under content/).
     assert [p.name for p in parsed if seed_site in p.parents] == ["2025-05-30.md"]
+    assert [p.name for p in parsed if twin in p.parents] == ["2025-05-30.md"]
     assert tree_bytes(seed_site / "site") == tree_bytes(twin / "site")
     check_out_afresh()  # and a day with nothing new is no build at all
     assert main(["-C", str(seed_site), "build"]) == 0 and "site/ is up to date" in capsys.readouterr().err
+
+
+def test_a_build_in_the_folder_and_one_given_its_path_share_the_caches(
+    seed_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``digest -C DIR build`` and ``digest build`` run inside DIR name the same files differently: the parse
+    cache and the check that nothing changed must not tell them apart."""
+    from generator import content
+    from generator.cli import main
+
+    assert main(["-q", "-C", str(seed_site), "build"]) == 0
+    monkeypatch.setattr(content, "parse_paper", lambda *_: pytest.fail("parsed again"))
+    monkeypatch.chdir(seed_site)
+    capsys.readouterr()
+    assert main(["build"]) == 0 and "site/ is up to date" in capsys.readouterr().err
+    (seed_site / "digests" / "2025-05-30.txt").write_text("May 30, 2025\n\nA New Paper\n\nIts abstract.\n")
+    assert main(["-q", "build"]) == 0
+    problem = seed_site / "content" / "papers" / "a-new-paper.md"
+    problem.write_text(problem.read_text().replace("date: 2025-05-30", "date: 2025-02-30"), encoding="utf-8")
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(["-C", str(seed_site), "build"]) == 2
+    assert f"{seed_site}/content/papers/a-new-paper.md:4: invalid value" in capsys.readouterr().err
 
 
 def test_where_no_process_may_be_forked_the_build_is_the_same(

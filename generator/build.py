@@ -136,6 +136,8 @@ def _locked(folder: SiteFolder) -> Iterator[None]:
 
 def _name(folder: SiteFolder, path: Path) -> str | None:
     """The file's name in the import record: its path under digests/, or None for a file elsewhere."""
+    if path.parent == folder.digests:  # most files, as digest_files lists them: resolving stats every folder
+        return path.name
     try:
         return path.resolve().relative_to(folder.digests.resolve()).as_posix()
     except ValueError:

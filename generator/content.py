@@ -81,25 +81,29 @@ class ParseCache:
                 self._changed.add(part.stem)  # unreadable or out of date: written again, or removed, on save
 
     def get(self, path: str, stat: os.stat_result) -> Paper | Digest | None:
-        hit = self.entries.get(content_name(path))
+        key = content_name(path)
+        hit = self.entries.get(key)
         if hit is None or hit[:2] != (stat.st_mtime_ns, stat.st_size):
             return None
-        return hit[2] if hit[2].path == path else self._as_found_at(path, hit)
+        return self._found_at(key, path, hit)
 
     def same_bytes(self, path: str) -> Paper | Digest | None:
         """The cached parse of ``path`` if it was made from the file's bytes as they are (the file is read only if
         there is one): CI checks a repository out afresh every day, which gives every file a new modification time,
         and parsing 10,000 files costs 2 s in one process, reading and hashing them 0.3 s."""
-        hit = self.entries.get(content_name(path))
+        key = content_name(path)
+        hit = self.entries.get(key)
         if hit is None or hit[2].fingerprint != fingerprint(Path(path).read_bytes()):
             return None
-        return hit[2] if hit[2].path == path else self._as_found_at(path, hit)
+        return self._found_at(key, path, hit)
 
-    def _as_found_at(self, path: str, hit: tuple[int, int, Paper | Digest]) -> Paper | Digest:
-        """The parse, with the path the file was found at now: a build run inside the site folder and one given
-        ``-C`` name the same files differently."""
+    def _found_at(self, key: str, path: str, hit: tuple[int, int, Paper | Digest]) -> Paper | Digest:
+        """The cached parse, with the path the file was found at now: a build run inside the site folder and one
+        given ``-C`` name the same files differently."""
+        if hit[2].path == path:
+            return hit[2]
         item = replace(hit[2], path=path)
-        self.entries[content_name(path)] = (hit[0], hit[1], item)
+        self.entries[key] = (hit[0], hit[1], item)
         return item
 
     def put(self, item: Paper | Digest, stat: os.stat_result) -> None:
